@@ -1,0 +1,20 @@
+// Bundles each process into one file under dist/. The watchdog bundle must run with no
+// node_modules beside it (it is copied into function images), so it is CommonJS and dist/
+// carries a package.json that says so: node treats it the same inside and outside the repo.
+import { build } from 'esbuild';
+import { mkdir, writeFile } from 'node:fs/promises';
+
+await mkdir('dist', { recursive: true });
+await writeFile('dist/package.json', '{ "type": "commonjs" }\n');
+await build({
+  entryPoints: { watchdog: 'watchdog/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+console.log('built dist/watchdog.js');

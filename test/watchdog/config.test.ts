@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, DEFAULTS, configWarnings, readConfig } from '../../watchdog/config.ts';
+import { formatDuration, parseDuration } from '../../watchdog/duration.ts';
+
+test('durations accept seconds and Go durations', () => {
+  assert.equal(parseDuration('10'), 10_000);
+  assert.equal(parseDuration('1.5'), 1500);
+  assert.equal(parseDuration('1m30s'), 90_000);
+  assert.equal(parseDuration('500ms'), 500);
+  assert.equal(parseDuration('2h'), 7_200_000);
+  for (const bad of ['', 'abc', '10x', '-5', '1m30', 's'])
+    assert.equal(parseDuration(bad), undefined, bad);
+  assert.equal(formatDuration(90_000), '1m30s');
+  assert.equal(formatDuration(250), '250ms');
+});
+
+test('defaults: fork mode on 8080 with metrics on 8081, classic-watchdog values', () => {
+  const c = readConfig({ fprocess: 'cat' });
+  assert.deepEqual(c.fprocess, ['cat']);
+  assert.equal(c.mode, 'fork');
+  assert.equal(c.port, 8080);
+  assert.equal(c.metricsPort, 8081);
+  assert.equal(c.execTimeoutMs, 0);
+  assert.equal(c.healthcheckIntervalMs, c.writeTimeoutMs);
+  assert.equal(c.cgiHeaders, true);
+  assert.equal(c.combineOutput, true);
+  assert.equal(c.maxRequestBytes, DEFAULTS.maxRequestBytes);
+});
+
+test('every key is read', () => {
+  const c = readConfig({
+    fprocess: 'node  handler.js --flag',
+    mode: 'prefork',
+    read_timeout: '5',
+    write_timeout: '1m',
+    exec_timeout: '2500ms',
+    healthcheck_interval: '3s',
+    write_debug: 'true',
+    debug_headers: 'TRUE',
+    content_type: 'application/json',
+    marshal_request: 'true',
+    cgi_headers: 'false',
+    combine_output: 'false',
+    suppress_lock: 'true',
+    prefix_logs: 'false',
+    port: '9000',
+    metrics_port: '9001',
+    max_inflight: '4',
+    max_request_bytes: '2Mi',
+    prefork_pool: '3',
+  });
+  assert.deepEqual(c.fprocess, ['node', 'handler.js', '--flag']);
+  assert.equal(c.mode, 'prefork');
+  assert.equal(c.readTimeoutMs, 5000);
+  assert.equal(c.writeTimeoutMs, 60_000);
+  assert.equal(c.execTimeoutMs, 2500);
+  assert.equal(c.healthcheckIntervalMs, 3000);
+  assert.equal(c.writeDebug, true);
+  assert.equal(c.debugHeaders, true);
+  assert.equal(c.contentType, 'application/json');
+  assert.equal(c.marshalRequest, true);
+  assert.equal(c.cgiHeaders, false);
+  assert.equal(c.combineOutput, false);
+  assert.equal(c.suppressLock, true);
+  assert.equal(c.prefixLogs, false);
+  assert.equal(c.port, 9000);
+  assert.equal(c.metricsPort, 9001);
+  assert.equal(c.maxInflight, 4);
+  assert.equal(c.maxRequestBytes, 2 * 1024 * 1024);
+  assert.equal(c.preforkPool, 3);
+});
+
+test('of-watchdog names are accepted', () => {
+  const c = readConfig({ function_process: 'cat', mode: 'serializing' });
+  assert.equal(c.mode, 'fork');
+  const h = readConfig({
+    fprocess: 'node server.js',
+    mode: 'http',
+    http_upstream_url: 'http://127.0.0.1:3000',
+  });
+  assert.equal(h.upstreamUrl?.port, '3000');
+});
+
+test('one error names every bad key and value', () => {
+  let err: unknown;
+  try {
+    readConfig({
+      mode: 'turbo',
+      exec_timeout: 'soon',
+      port: '70000',
+      max_inflight: '-1',
+      combine_output: 'yes',
+      max_request_bytes: 'lots',
+    });
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof ConfigError);
+  assert.match(err.message, /fprocess is required/);
+  assert.match(err.message, /mode="turbo" is not one of fork, streaming, prefork, http/);
+  assert.match(err.message, /exec_timeout="soon" is not a duration \(use 10 or 1m30s\)/);
+  assert.match(err.message, /port="70000" is not a whole number from 0 to 65535/);
+  assert.match(err.message, /max_inflight="-1"/);
+  assert.match(err.message, /combine_output="yes" is not true or false/);
+  assert.match(err.message, /max_request_bytes="lots"/);
+  assert.equal(err.problems.length, 7);
+});
+
+test('http mode needs an http upstream_url; ports must differ', () => {
+  assert.throws(
+    () => readConfig({ fprocess: 'x', mode: 'http' }),
+    /upstream_url is required in http mode/,
+  );
+  assert.throws(
+    () => readConfig({ fprocess: 'x', mode: 'http', upstream_url: 'ftp://h' }),
+    /upstream_url="ftp:\/\/h" is not an http:\/\/ URL/,
+  );
+  assert.throws(
+    () => readConfig({ fprocess: 'x', port: '9', metrics_port: '9' }),
+    /metrics_port=9 must differ/,
+  );
+  assert.throws(
+    () => readConfig({ fprocess: 'x', write_timeout: '0' }),
+    /write_timeout="0" is not at least/,
+  );
+});
+
+test('an exec_timeout beyond write_timeout is warned about', () => {
+  const c = readConfig({ fprocess: 'x', exec_timeout: '2m', write_timeout: '1m' });
+  assert.match(configWarnings(c)[0]!, /exec_timeout 2m0s exceeds write_timeout 1m0s/);
+  assert.deepEqual(configWarnings(readConfig({ fprocess: 'x' })), []);
+});

@@ -1,0 +1,195 @@
+/**
+ * The watchdog's configuration: every default in one frozen object, read from an injected env
+ * by a pure function that names every bad key and value at once (classic-watchdog and
+ * of-watchdog env names, docs/config.md).
+ */
+import { formatDuration, parseDuration } from './duration.ts';
+
+export const MODES = ['fork', 'streaming', 'prefork', 'http'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface WatchdogConfig {
+  readonly mode: Mode;
+  /** The command forked per request (or once, in http mode), split on spaces: no shell. */
+  readonly fprocess: readonly string[];
+  readonly upstreamUrl: URL | undefined;
+  readonly readTimeoutMs: number;
+  readonly writeTimeoutMs: number;
+  /** 0 = no limit. */
+  readonly execTimeoutMs: number;
+  readonly healthcheckIntervalMs: number;
+  readonly writeDebug: boolean;
+  readonly debugHeaders: boolean;
+  readonly contentType: string;
+  readonly marshalRequest: boolean;
+  readonly cgiHeaders: boolean;
+  readonly combineOutput: boolean;
+  readonly suppressLock: boolean;
+  readonly prefixLogs: boolean;
+  readonly port: number;
+  readonly metricsPort: number;
+  /** 0 = unlimited. */
+  readonly maxInflight: number;
+  /** 0 = unlimited. */
+  readonly maxRequestBytes: number;
+  readonly preforkPool: number;
+}
+
+export const DEFAULTS = Object.freeze({
+  mode: 'fork' as Mode,
+  readTimeoutMs: 30_000,
+  writeTimeoutMs: 30_000,
+  execTimeoutMs: 0,
+  writeDebug: false,
+  debugHeaders: false,
+  contentType: '',
+  marshalRequest: false,
+  cgiHeaders: true,
+  combineOutput: true,
+  suppressLock: false,
+  prefixLogs: true,
+  port: 8080,
+  metricsPort: 8081,
+  maxInflight: 0,
+  maxRequestBytes: 10 * 1024 * 1024,
+  preforkPool: 2,
+});
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  readonly code = 'WATCHDOG_CONFIG';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid watchdog configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+const SIZE = /^(\d+)\s*(k|ki|kb|m|mi|mb|g|gi|gb)?$/i;
+const SIZE_UNIT: Readonly<Record<string, number>> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** Reads values one key at a time, collecting a problem for each malformed one. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(...keys: string[]): string | undefined {
+    for (const k of keys) {
+      const v = this.env[k];
+      if (v !== undefined && v.trim() !== '') return v;
+    }
+    return undefined;
+  }
+
+  private bad(key: string, value: string, want: string): undefined {
+    this.problems.push(`${key}=${JSON.stringify(value)} is not ${want}`);
+    return undefined;
+  }
+
+  duration(key: string, fallback: number, min = 0): number {
+    const v = this.raw(key);
+    if (v === undefined) return fallback;
+    const ms = parseDuration(v);
+    if (ms === undefined) return this.bad(key, v, 'a duration (use 10 or 1m30s)') ?? fallback;
+    if (ms < min) return this.bad(key, v, `at least ${formatDuration(min)}`) ?? fallback;
+    return ms;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const v = this.raw(key)?.trim().toLowerCase();
+    if (v === undefined) return fallback;
+    if (v === 'true' || v === 'false') return v === 'true';
+    return this.bad(key, this.raw(key)!, 'true or false') ?? fallback;
+  }
+
+  int(key: string, fallback: number, min: number, max: number): number {
+    const v = this.raw(key);
+    if (v === undefined) return fallback;
+    const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    return this.bad(key, v, `a whole number from ${min} to ${max}`) ?? fallback;
+  }
+
+  size(key: string, fallback: number): number {
+    const v = this.raw(key);
+    if (v === undefined) return fallback;
+    const m = SIZE.exec(v.trim());
+    if (!m) return this.bad(key, v, 'a size in bytes (e.g. 10485760 or 10Mi)') ?? fallback;
+    return Number(m[1]) * (m[2] ? SIZE_UNIT[m[2][0]!.toLowerCase()]! : 1);
+  }
+}
+
+export function readConfig(env: Env): WatchdogConfig {
+  const r = new Reader(env);
+  const mode = readMode(r);
+  const fprocessText = r.raw('fprocess', 'function_process');
+  if (fprocessText === undefined) {
+    r.problems.push('fprocess is required: the command to run, e.g. fprocess="cat"');
+  }
+  const upstreamUrl = readUpstream(r, mode);
+  const writeTimeoutMs = r.duration('write_timeout', DEFAULTS.writeTimeoutMs, 1);
+  const config: WatchdogConfig = {
+    mode,
+    fprocess: (fprocessText ?? '').split(' ').filter((s) => s !== ''),
+    upstreamUrl,
+    readTimeoutMs: r.duration('read_timeout', DEFAULTS.readTimeoutMs, 1),
+    writeTimeoutMs,
+    execTimeoutMs: r.duration('exec_timeout', DEFAULTS.execTimeoutMs),
+    healthcheckIntervalMs: r.duration('healthcheck_interval', writeTimeoutMs),
+    writeDebug: r.bool('write_debug', DEFAULTS.writeDebug),
+    debugHeaders: r.bool('debug_headers', DEFAULTS.debugHeaders),
+    contentType: r.raw('content_type') ?? DEFAULTS.contentType,
+    marshalRequest: r.bool('marshal_request', DEFAULTS.marshalRequest),
+    cgiHeaders: r.bool('cgi_headers', DEFAULTS.cgiHeaders),
+    combineOutput: r.bool('combine_output', DEFAULTS.combineOutput),
+    suppressLock: r.bool('suppress_lock', DEFAULTS.suppressLock),
+    prefixLogs: r.bool('prefix_logs', DEFAULTS.prefixLogs),
+    port: r.int('port', DEFAULTS.port, 0, 65535),
+    metricsPort: r.int('metrics_port', DEFAULTS.metricsPort, 0, 65535),
+    maxInflight: r.int('max_inflight', DEFAULTS.maxInflight, 0, 1_000_000),
+    maxRequestBytes: r.size('max_request_bytes', DEFAULTS.maxRequestBytes),
+    preforkPool: r.int('prefork_pool', DEFAULTS.preforkPool, 1, 64),
+  };
+  if (config.port !== 0 && config.port === config.metricsPort) {
+    r.problems.push(`metrics_port=${config.metricsPort} must differ from port=${config.port}`);
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+function readMode(r: Reader): Mode {
+  const v = r.raw('mode')?.trim();
+  if (v === undefined) return DEFAULTS.mode;
+  if (v === 'serializing') return 'fork'; // of-watchdog's name for the buffered fork mode
+  if ((MODES as readonly string[]).includes(v)) return v as Mode;
+  r.problems.push(`mode=${JSON.stringify(v)} is not one of ${MODES.join(', ')}`);
+  return DEFAULTS.mode;
+}
+
+function readUpstream(r: Reader, mode: Mode): URL | undefined {
+  const v = r.raw('upstream_url', 'http_upstream_url');
+  if (v === undefined) {
+    if (mode === 'http')
+      r.problems.push('upstream_url is required in http mode, e.g. http://127.0.0.1:3000');
+    return undefined;
+  }
+  try {
+    const url = new URL(v);
+    if (url.protocol === 'http:') return url;
+  } catch {
+    // reported below
+  }
+  r.problems.push(`upstream_url=${JSON.stringify(v)} is not an http:// URL`);
+  return undefined;
+}
+
+/** Settings that are valid alone but work against each other; logged at start. */
+export function configWarnings(c: WatchdogConfig): string[] {
+  const warnings: string[] = [];
+  if (c.execTimeoutMs > c.writeTimeoutMs) {
+    warnings.push(
+      `exec_timeout ${formatDuration(c.execTimeoutMs)} exceeds write_timeout ` +
+        `${formatDuration(c.writeTimeoutMs)}: responses are cut at write_timeout`,
+    );
+  }
+  return warnings;
+}

@@ -1,0 +1,90 @@
+/**
+ * Handler processes: each runs in its own process group so a timeout or a finished request
+ * can kill everything it started (no orphans), and its exit is reported in Go's words,
+ * which is what OpenFaaS clients see in a 500 body.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import type { Duplex, Readable, Writable } from 'node:stream';
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Set when the process could not be started (e.g. the executable does not exist). */
+  readonly spawnError?: NodeJS.ErrnoException;
+}
+
+export interface HandlerProcess {
+  readonly child: ChildProcess;
+  /** The pipes of fds 0-3 ('pipe' in stdio); null where stdio said otherwise. */
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  readonly meta: Duplex | null;
+  /** Resolves once the process has exited and all its output has been read. */
+  readonly exited: Promise<Exit>;
+  /** Signals the whole process group; safe to call after it has gone. */
+  kill(signal?: NodeJS.Signals): void;
+}
+
+export function spawnHandler(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  stdio: StdioOptions,
+): HandlerProcess {
+  const [cmd, ...args] = argv;
+  // detached: the child leads a new process group (setsid), so -pid reaches all it forks.
+  const child = spawn(cmd!, args, { env, stdio, detached: true });
+  const kill = (signal: NodeJS.Signals = 'SIGKILL'): void => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // ESRCH: the group is already gone
+    }
+  };
+  const exited = new Promise<Exit>((resolve) => {
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      if (child.pid === undefined) resolve({ code: null, signal: null, spawnError: err });
+    });
+    // Whatever the leader left running in its group dies with it, so pipes close.
+    child.once('exit', () => kill('SIGKILL'));
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+  for (const s of child.stdio) s?.on('error', () => undefined); // EPIPE when a handler ignores stdin
+  const meta = (child.stdio[3] as Duplex | null | undefined) ?? null;
+  return {
+    child,
+    exited,
+    kill,
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    meta,
+  };
+}
+
+const SIGNAL_TEXT: Readonly<Record<string, string>> = {
+  SIGKILL: 'killed',
+  SIGTERM: 'terminated',
+  SIGINT: 'interrupt',
+  SIGSEGV: 'segmentation fault',
+  SIGABRT: 'aborted',
+  SIGPIPE: 'broken pipe',
+  SIGBUS: 'bus error',
+  SIGFPE: 'floating point exception',
+  SIGHUP: 'hangup',
+};
+
+/** Go's os/exec error text for a failed run, or undefined when the process succeeded. */
+export function exitErrorText(cmd: string, exit: Exit): string | undefined {
+  if (exit.spawnError) {
+    const e = exit.spawnError;
+    if (e.code === 'ENOENT') return `exec: "${cmd}": executable file not found in $PATH`;
+    if (e.code === 'EACCES') return `exec: "${cmd}": permission denied`;
+    return `exec: "${cmd}": ${e.message}`;
+  }
+  if (exit.signal) return `signal: ${SIGNAL_TEXT[exit.signal] ?? exit.signal}`;
+  if (exit.code !== 0) return `exit status ${exit.code ?? -1}`;
+  return undefined;
+}

@@ -1,0 +1,183 @@
+/**
+ * fork and prefork modes: one fresh process per request, the whole body on stdin, stdout
+ * buffered and sent with a status chosen by the exit code (classic watchdog semantics).
+ * prefork only changes where the process comes from: a pool started ahead of the request.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import {
+  BodyTooLargeError,
+  cgiEnv,
+  marshalRequest,
+  readBody,
+  requestMeta,
+  sniffContentType,
+} from '../request.ts';
+import { exitErrorText, spawnHandler } from '../process.ts';
+import type { HandlerProcess } from '../process.ts';
+import { parseResponseHead } from './response-head.ts';
+import type { ResponseHead } from './response-head.ts';
+import { chosenContentType, durationSeconds, sendText } from './runner.ts';
+import type { Runner, RunnerDeps } from './runner.ts';
+import { lineLogger } from '../log.ts';
+import { PreforkPool } from './prefork-pool.ts';
+
+/** fd 3 carries the request metadata in and, optionally, a response head out. */
+export const META_FD = 3;
+const STDIO = ['pipe', 'pipe', 'pipe', 'pipe'] as const;
+
+export function createForkRunner(deps: RunnerDeps): Runner {
+  const { config, baseEnv } = deps;
+  return bufferedRunner(deps, (req) =>
+    spawnHandler(
+      config.fprocess,
+      { ...baseEnv, ...(config.cgiHeaders ? cgiEnv(toLine(req)) : {}), FAAS_REQUEST_FD: '3' },
+      [...STDIO],
+    ),
+  );
+}
+
+export function createPreforkRunner(deps: RunnerDeps): Runner {
+  const { config, baseEnv, logger } = deps;
+  const env = { ...baseEnv, FAAS_REQUEST_FD: '3' };
+  const pool = new PreforkPool(() => spawnHandler(config.fprocess, env, [...STDIO]), {
+    size: config.preforkPool,
+    logger,
+  });
+  return bufferedRunner(
+    deps,
+    () => pool.take(),
+    () => pool.close(),
+  );
+}
+
+const toLine = (req: IncomingMessage) => ({
+  method: req.method ?? 'GET',
+  url: req.url ?? '/',
+  rawHeaders: req.rawHeaders,
+});
+
+function collect(stream: Readable | null | undefined, into: Buffer[]): void {
+  stream?.on('data', (chunk: Buffer) => into.push(chunk));
+}
+
+function bufferedRunner(
+  deps: RunnerDeps,
+  take: (req: IncomingMessage) => HandlerProcess,
+  close: () => Promise<void> = async () => undefined,
+): Runner {
+  const { config, logger } = deps;
+  return {
+    ready: () => true,
+    close,
+    async run(req, res) {
+      const start = performance.now();
+      let body: Buffer;
+      try {
+        body = await readBody(req, config.maxRequestBytes);
+      } catch (err) {
+        if (err instanceof BodyTooLargeError) {
+          sendText(res, 413, `${err.message}\n`, { Connection: 'close' });
+        }
+        return;
+      }
+      logger.log('Forking fprocess.');
+      const proc = take(req);
+      const result = await execute(deps, proc, req, res, body);
+      if (res.destroyed || res.writableEnded) return;
+      respond(deps, req, res, result, start);
+    },
+  };
+}
+
+interface Result {
+  readonly timedOut: boolean;
+  readonly error: string | undefined;
+  readonly output: Buffer;
+  readonly head: Buffer;
+}
+
+async function execute(
+  deps: RunnerDeps,
+  proc: HandlerProcess,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+): Promise<Result> {
+  const { config, logger } = deps;
+  const output: Buffer[] = [];
+  const head: Buffer[] = [];
+  const { stdin, stdout, stderr, meta } = proc;
+  collect(stdout, output);
+  if (config.combineOutput) collect(stderr, output);
+  else pipeToLog(stderr, lineLogger(logger, 'stderr: '));
+  collect(meta, head);
+  meta?.end(requestMeta(req));
+  stdin?.end(config.marshalRequest ? marshalRequest(body, req.rawHeaders) : body);
+
+  let timedOut = false;
+  const timer =
+    config.execTimeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          proc.kill('SIGKILL');
+        }, config.execTimeoutMs)
+      : undefined;
+  const abandon = (): void => proc.kill('SIGKILL'); // the client went away
+  res.once('close', abandon);
+  const exit = await proc.exited;
+  clearTimeout(timer);
+  res.off('close', abandon);
+  return {
+    timedOut,
+    error: exitErrorText(config.fprocess[0]!, exit),
+    output: Buffer.concat(output),
+    head: Buffer.concat(head),
+  };
+}
+
+function pipeToLog(stream: Readable | null | undefined, log: ReturnType<typeof lineLogger>): void {
+  stream?.on('data', (c: Buffer) => log.write(c));
+  stream?.once('end', () => log.end());
+}
+
+function respond(
+  deps: RunnerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: Result,
+  start: number,
+): void {
+  const { config, logger } = deps;
+  if (r.timedOut) {
+    logger.log(`Killed process: exec_timeout of ${config.execTimeoutMs / 1000}s reached`);
+    sendText(res, 408, 'Killed process.\n', { 'X-Duration-Seconds': durationSeconds(start) });
+    return;
+  }
+  let head: ResponseHead | undefined;
+  let error = r.error;
+  if (error === undefined) {
+    const parsed = parseResponseHead(r.head);
+    if (typeof parsed === 'string') error = parsed;
+    else head = parsed;
+  }
+  if (error !== undefined) {
+    logger.log(`Error: ${error}`);
+    const text = `${error}\n${r.output.toString('utf8')}`;
+    sendText(res, 500, text, { 'X-Duration-Seconds': durationSeconds(start) });
+    return;
+  }
+  res.writeHead(head?.status ?? 200, {
+    'Content-Type': chosenContentType(config, req) ?? sniffContentType(r.output),
+    ...head?.headers,
+    'Content-Length': r.output.length,
+    'X-Duration-Seconds': durationSeconds(start),
+  });
+  res.end(r.output);
+  const seconds = durationSeconds(start);
+  logger.log(
+    config.writeDebug
+      ? `Output: ${r.output.toString('utf8')}`
+      : `Wrote ${r.output.length} Bytes - Duration: ${seconds}s`,
+  );
+}
