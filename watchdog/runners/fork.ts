@@ -17,7 +17,7 @@ import { exitErrorText, spawnHandler } from '../process.ts';
 import type { HandlerProcess } from '../process.ts';
 import { parseResponseHead } from './response-head.ts';
 import type { ResponseHead } from './response-head.ts';
-import { chosenContentType, durationSeconds, sendText } from './runner.ts';
+import { chosenContentType, durationSeconds, sendText, writeHead } from './runner.ts';
 import type { Runner, RunnerDeps } from './runner.ts';
 import { lineLogger } from '../log.ts';
 import { PreforkPool } from './prefork-pool.ts';
@@ -167,7 +167,7 @@ function respond(
     sendText(res, 500, text, { 'X-Duration-Seconds': durationSeconds(start) });
     return;
   }
-  res.writeHead(head?.status ?? 200, {
+  writeHead(res, head?.status ?? 200, {
     'Content-Type': chosenContentType(config, req) ?? sniffContentType(r.output),
     ...head?.headers,
     'Content-Length': r.output.length,

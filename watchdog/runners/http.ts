@@ -11,7 +11,7 @@ import type {
   ServerResponse,
 } from 'node:http';
 import { byteLimit } from '../request.ts';
-import { durationSeconds, sendText } from './runner.ts';
+import { durationSeconds, sendText, writeHead } from './runner.ts';
 import type { Runner, RunnerDeps } from './runner.ts';
 import { Upstream } from './upstream.ts';
 
@@ -87,7 +87,7 @@ function proxy(
           )
         : undefined;
     upReq.once('response', (upRes) => {
-      res.writeHead(upRes.statusCode ?? 502, {
+      writeHead(res, upRes.statusCode ?? 502, {
         ...endToEnd(upRes.headers),
         'X-Duration-Seconds': durationSeconds(start),
       });

@@ -2,7 +2,7 @@
  * A runner is one way of executing the handler for a request (docs/decisions/0001-watchdog-modes.md):
  * the server owns routing, limits, health and metrics; the runner owns the process.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { WatchdogConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 
@@ -27,6 +27,15 @@ export function durationSeconds(startMs: number): string {
   return ((performance.now() - startMs) / 1000).toFixed(6);
 }
 
+/**
+ * writeHead through setHeader, so the headers stay readable (getHeaders) after they are sent,
+ * which debug_headers logs.
+ */
+export function writeHead(res: ServerResponse, status: number, headers: OutgoingHttpHeaders): void {
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) res.setHeader(k, v);
+  res.writeHead(status);
+}
+
 export function sendText(
   res: ServerResponse,
   status: number,
@@ -37,7 +46,7 @@ export function sendText(
     res.destroy();
     return;
   }
-  res.writeHead(status, {
+  writeHead(res, status, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     ...headers,

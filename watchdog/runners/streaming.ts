@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { byteLimit, cgiEnv, sniffContentType } from '../request.ts';
 import { exitErrorText, spawnHandler } from '../process.ts';
 import { lineLogger } from '../log.ts';
-import { chosenContentType, durationSeconds, sendText } from './runner.ts';
+import { chosenContentType, durationSeconds, sendText, writeHead } from './runner.ts';
 import type { Runner, RunnerDeps } from './runner.ts';
 
 export function createStreamingRunner(deps: RunnerDeps): Runner {
@@ -45,7 +45,7 @@ async function run(deps: RunnerDeps, req: IncomingMessage, res: ServerResponse):
   let written = 0;
   stdout.on('data', (chunk: Buffer) => {
     if (!res.headersSent) {
-      res.writeHead(200, {
+      writeHead(res, 200, {
         'Content-Type': chosenContentType(config, req) ?? sniffContentType(chunk),
         // Known only up to the first byte here; the total goes to the log.
         'X-Duration-Seconds': durationSeconds(start),
@@ -84,7 +84,7 @@ async function run(deps: RunnerDeps, req: IncomingMessage, res: ServerResponse):
     return;
   }
   if (!res.headersSent) {
-    res.writeHead(200, {
+    writeHead(res, 200, {
       'Content-Type': chosenContentType(config, req) ?? 'text/plain; charset=utf-8',
       'X-Duration-Seconds': durationSeconds(start),
     });
