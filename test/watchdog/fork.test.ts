@@ -205,7 +205,10 @@ test('marshal_request wraps headers and the base64 body in JSON', async (t) => {
 
 test('max_inflight: requests beyond the limit get 429 with the OpenFaaS body', async (t) => {
   const wd = await startWatchdog(t, { fprocess: 'sleep 1', max_inflight: '1' });
-  const first = request(wd.url).post('/').send('').then((r) => r); // supertest sends on then()
+  const first = request(wd.url)
+    .post('/')
+    .send('')
+    .then((r) => r); // supertest sends on then()
   await eventually(() => wd.logs.some((l) => l.endsWith('Forking fprocess.')));
   const second = await request(wd.url).post('/').send('');
   assert.equal(second.status, 429);

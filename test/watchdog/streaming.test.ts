@@ -1,0 +1,121 @@
+/** streaming mode: stdin and stdout piped straight through, nothing held in memory. */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import request from 'supertest';
+import { script, spawnWatchdog, startWatchdog, tempDir } from './harness.ts';
+
+const post = (url: string): Promise<IncomingMessage> =>
+  new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST' }, resolve);
+    req.on('error', reject);
+    req.end('');
+  });
+
+test('output reaches the client while the handler is still running', async (t) => {
+  const dir = tempDir(t);
+  const gate = join(dir, 'gate');
+  // Prints, then waits for the test to open the gate, which it does only after reading "first".
+  const handler = script(
+    dir,
+    'gated.sh',
+    `#!/bin/sh\necho first\nwhile [ ! -e ${gate} ]; do sleep 0.05; done\necho second\n`,
+  );
+  const wd = await startWatchdog(t, { fprocess: handler, mode: 'streaming' });
+  const res = await post(`${wd.url}/`);
+  assert.equal(res.statusCode, 200);
+  assert.match(String(res.headers['x-duration-seconds']), /^\d+\.\d{6}$/);
+  const chunks: string[] = [];
+  for await (const chunk of res) {
+    chunks.push(String(chunk));
+    if (chunks.join('') === 'first\n') writeFileSync(gate, '');
+  }
+  assert.equal(chunks.join(''), 'first\nsecond\n');
+  assert.ok(wd.logs.some((l) => /Wrote 13 Bytes - Duration: /.test(l)));
+});
+
+test('the request body streams into stdin; Http_* env is set', async (t) => {
+  const wd = await startWatchdog(t, { fprocess: 'cat', mode: 'streaming' });
+  const res = await request(wd.url)
+    .post('/p?q=1')
+    .set('Content-Type', 'text/plain')
+    .send('streamed body');
+  assert.equal(res.status, 200);
+  assert.equal(res.text, 'streamed body');
+  assert.equal(res.headers['content-type'], 'text/plain');
+  const env = await startWatchdog(t, { fprocess: 'env', mode: 'streaming' });
+  const e = await request(env.url).post('/p?q=1').send('');
+  assert.match(e.text, /^Http_Path=\/p$/m);
+  assert.match(e.text, /^Http_Query=q=1$/m);
+});
+
+test('failures before output keep their classic statuses: 500, 408, 413', async (t) => {
+  const dir = tempDir(t);
+  const fail = script(dir, 'fail.sh', '#!/bin/sh\necho oops >&2\nexit 4\n');
+  const a = await startWatchdog(t, { fprocess: fail, mode: 'streaming' });
+  const r500 = await request(a.url).post('/').send('');
+  assert.equal(r500.status, 500);
+  assert.equal(r500.text, 'exit status 4\n');
+  assert.ok(a.logs.some((l) => l.endsWith('stderr: oops')));
+
+  const b = await startWatchdog(t, { fprocess: 'sleep 5', mode: 'streaming', exec_timeout: '0.3' });
+  const r408 = await request(b.url).post('/').send('');
+  assert.equal(r408.status, 408);
+  assert.equal(r408.text, 'Killed process.\n');
+
+  const c = await startWatchdog(t, { fprocess: 'cat', mode: 'streaming', max_request_bytes: '10' });
+  assert.equal((await request(c.url).post('/').send('x'.repeat(11))).status, 413);
+});
+
+test('a failure after output began cuts the response short instead of reporting success', async (t) => {
+  const dir = tempDir(t);
+  const half = script(dir, 'half.sh', '#!/bin/sh\necho partial\nsleep 0.2\nexit 2\n');
+  const wd = await startWatchdog(t, { fprocess: half, mode: 'streaming' });
+  const res = await post(`${wd.url}/`);
+  assert.equal(res.statusCode, 200);
+  await assert.rejects(async () => {
+    for await (const chunk of res) void chunk;
+  }, /aborted/);
+});
+
+test('50 MB streams through cat without the watchdog buffering it', async (t) => {
+  const wd = await spawnWatchdog(t, { fprocess: 'cat', mode: 'streaming', max_request_bytes: '0' });
+  const peakKb = (): number =>
+    Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${wd.child.pid}/status`, 'utf8'))![1]);
+  const before = peakKb();
+  const total = 50 * 1024 * 1024;
+  const block = Buffer.alloc(64 * 1024, 'abcdefghijklmnopqrstuvwxyz0123456789\n');
+  const sent = createHash('sha256');
+  const received = createHash('sha256');
+  let receivedBytes = 0;
+  await new Promise<void>((resolve, reject) => {
+    const req = httpRequest(`${wd.url}/`, { method: 'POST' }, (res) => {
+      res.on('data', (c: Buffer) => {
+        received.update(c);
+        receivedBytes += c.length;
+      });
+      res.on('end', resolve);
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    let written = 0;
+    const pump = (): void => {
+      while (written < total) {
+        written += block.length;
+        sent.update(block);
+        if (!req.write(block)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+  assert.equal(receivedBytes, total);
+  assert.equal(received.digest('hex'), sent.digest('hex'));
+  // Garbage collection lags, so some growth is normal; holding the body would add all 50 MB.
+  const grewMb = (peakKb() - before) / 1024;
+  assert.ok(grewMb < 50, `peak RSS grew by ${grewMb.toFixed(1)} MB while 50 MB passed through`);
+});
