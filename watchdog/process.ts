@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
-import type { Duplex, Readable, Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export interface Exit {
   readonly code: number | null;
@@ -16,11 +16,14 @@ export interface Exit {
 
 export interface HandlerProcess {
   readonly child: ChildProcess;
-  /** The pipes of fds 0-3 ('pipe' in stdio); null where stdio said otherwise. */
+  /** The pipes of fds 0-4 ('pipe' in stdio); null where stdio said otherwise. */
   readonly stdin: Writable | null;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
-  readonly meta: Duplex | null;
+  /** fd 3: request metadata for the handler to read. */
+  readonly requestFd: Writable | null;
+  /** fd 4: an optional response head the handler writes. */
+  readonly responseFd: Readable | null;
   /** Resolves once the process has exited and all its output has been read. */
   readonly exited: Promise<Exit>;
   /** Signals the whole process group; safe to call after it has gone. */
@@ -52,16 +55,12 @@ export function spawnHandler(
     child.once('close', (code, signal) => resolve({ code, signal }));
   });
   for (const s of child.stdio) s?.on('error', () => undefined); // EPIPE when a handler ignores stdin
-  const meta = (child.stdio[3] as Duplex | null | undefined) ?? null;
-  return {
-    child,
-    exited,
-    kill,
-    stdin: child.stdin,
-    stdout: child.stdout,
-    stderr: child.stderr,
-    meta,
-  };
+  // Separate fds, not one socket both ways: a write error (EPIPE when the handler ignores its
+  // request fd) destroys a socket, and the response head must survive that.
+  const { stdin, stdout, stderr } = child;
+  const requestFd = (child.stdio[3] as Writable | null | undefined) ?? null;
+  const responseFd = (child.stdio[4] as Readable | null | undefined) ?? null;
+  return { child, exited, kill, stdin, stdout, stderr, requestFd, responseFd };
 }
 
 const SIGNAL_TEXT: Readonly<Record<string, string>> = {

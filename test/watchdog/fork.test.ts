@@ -80,6 +80,7 @@ test('env: Http_* variables from the request, first value of each header', async
   assert.match(env.Http_Host!, /^127\.0\.0\.1:\d+$/);
   assert.equal(env.Http_Transfer_Encoding, undefined);
   assert.equal(env.FAAS_REQUEST_FD, '3');
+  assert.equal(env.FAAS_RESPONSE_FD, '4');
   assert.ok(env.PATH, 'the watchdog environment is inherited');
 });
 
@@ -243,7 +244,7 @@ test('max_request_bytes: a larger body is a 413 and the handler never runs', asy
   rmSync(marker);
 });
 
-test('a handler sets status and headers through fd 3 (request metadata arrives there too)', async (t) => {
+test('a handler reads request metadata on fd 3 and sets status and headers on fd 4', async (t) => {
   const dir = tempDir(t);
   const handler = script(
     dir,
@@ -251,7 +252,7 @@ test('a handler sets status and headers through fd 3 (request metadata arrives t
     `import { readFileSync, writeSync } from 'node:fs';
 const meta = JSON.parse(readFileSync(3, 'utf8'));
 const body = readFileSync(0, 'utf8');
-writeSync(3, JSON.stringify({ status: 201, headers: { 'X-Path': meta.path, 'Content-Type': 'application/json' } }));
+writeSync(4, JSON.stringify({ status: 201, headers: { 'X-Path': meta.path, 'Content-Type': 'application/json' } }));
 process.stdout.write(JSON.stringify({ method: meta.method, query: meta.query, body, callId: meta.headers['x-call-id'] }));
 `,
   );
@@ -263,13 +264,13 @@ process.stdout.write(JSON.stringify({ method: meta.method, query: meta.query, bo
   assert.deepEqual(res.body, { method: 'PUT', query: 'full=1', body: 'payload', callId: 'c-9' });
 });
 
-test('a malformed fd 3 response head is a 500 naming the problem', async (t) => {
+test('a malformed fd 4 response head is a 500 naming the problem', async (t) => {
   const dir = tempDir(t);
-  const bad = script(dir, 'bad.sh', '#!/bin/sh\necho "not json" >&3\necho body\n');
+  const bad = script(dir, 'bad.sh', '#!/bin/sh\necho "not json" >&4\necho body\n');
   const wd = await startWatchdog(t, { fprocess: bad });
   const res = await request(wd.url).post('/').send('');
   assert.equal(res.status, 500);
-  assert.match(res.text, /response head on fd 3 that is not JSON: not json/);
+  assert.match(res.text, /response head on fd 4 that is not JSON: not json/);
 });
 
 test('write_timeout cuts a response that takes too long and kills the handler', async (t) => {

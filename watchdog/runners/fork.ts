@@ -22,16 +22,16 @@ import type { Runner, RunnerDeps } from './runner.ts';
 import { lineLogger } from '../log.ts';
 import { PreforkPool } from './prefork-pool.ts';
 
-/** fd 3 carries the request metadata in and, optionally, a response head out. */
-export const META_FD = 3;
-const STDIO = ['pipe', 'pipe', 'pipe', 'pipe'] as const;
+/** stdin, stdout, stderr, fd 3 (request metadata in), fd 4 (optional response head out). */
+const STDIO = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] as const;
+const FD_ENV = { FAAS_REQUEST_FD: '3', FAAS_RESPONSE_FD: '4' };
 
 export function createForkRunner(deps: RunnerDeps): Runner {
   const { config, baseEnv } = deps;
   return bufferedRunner(deps, (req) =>
     spawnHandler(
       config.fprocess,
-      { ...baseEnv, ...(config.cgiHeaders ? cgiEnv(toLine(req)) : {}), FAAS_REQUEST_FD: '3' },
+      { ...baseEnv, ...(config.cgiHeaders ? cgiEnv(toLine(req)) : {}), ...FD_ENV },
       [...STDIO],
     ),
   );
@@ -39,7 +39,7 @@ export function createForkRunner(deps: RunnerDeps): Runner {
 
 export function createPreforkRunner(deps: RunnerDeps): Runner {
   const { config, baseEnv, logger } = deps;
-  const env = { ...baseEnv, FAAS_REQUEST_FD: '3' };
+  const env = { ...baseEnv, ...FD_ENV };
   const pool = new PreforkPool(() => spawnHandler(config.fprocess, env, [...STDIO]), {
     size: config.preforkPool,
     logger,
@@ -107,12 +107,12 @@ async function execute(
   const { config, logger } = deps;
   const output: Buffer[] = [];
   const head: Buffer[] = [];
-  const { stdin, stdout, stderr, meta } = proc;
+  const { stdin, stdout, stderr, requestFd, responseFd } = proc;
   collect(stdout, output);
   if (config.combineOutput) collect(stderr, output);
   else pipeToLog(stderr, lineLogger(logger, 'stderr: '));
-  collect(meta, head);
-  meta?.end(requestMeta(req));
+  collect(responseFd, head);
+  requestFd?.end(requestMeta(req));
   stdin?.end(config.marshalRequest ? marshalRequest(body, req.rawHeaders) : body);
 
   let timedOut = false;

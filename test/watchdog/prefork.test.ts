@@ -1,0 +1,105 @@
+/** prefork mode: still one process per request, but started before the request arrives. */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+import request from 'supertest';
+import { eventually, script, sleep, startWatchdog, tempDir } from './harness.ts';
+
+const HANDLER = `import { readFileSync } from 'node:fs';
+const meta = JSON.parse(readFileSync(3, 'utf8'));
+const body = readFileSync(0, 'utf8');
+process.stdout.write(JSON.stringify({
+  pid: process.pid,
+  startedAt: performance.timeOrigin,
+  method: meta.method,
+  path: meta.path,
+  body,
+  cgi: Object.keys(process.env).filter((k) => k.startsWith('Http_')),
+}));
+`;
+
+/** Pids of live processes whose command line contains `needle`. */
+function pidsOf(needle: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', needle], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+test('each request gets a fresh process that was started before the request was sent', async (t) => {
+  const dir = tempDir(t);
+  const handler = script(dir, 'handler.mjs', HANDLER);
+  const wd = await startWatchdog(t, {
+    fprocess: `node ${handler}`,
+    mode: 'prefork',
+    prefork_pool: '2',
+  });
+  await eventually(() => pidsOf(handler).length === 2);
+  const seen = new Set<number>();
+  for (let i = 0; i < 3; i++) {
+    await sleep(300); // let the pool refill, as traffic with gaps would
+    const sentAt = Date.now();
+    const res = await request(wd.url).post(`/item/${i}`).send(`body-${i}`);
+    assert.equal(res.status, 200);
+    const out = JSON.parse(res.text) as {
+      pid: number;
+      startedAt: number;
+      path: string;
+      body: string;
+      cgi: string[];
+    };
+    assert.ok(out.startedAt < sentAt, 'the process existed before the request');
+    assert.equal(out.path, `/item/${i}`);
+    assert.equal(out.body, `body-${i}`);
+    assert.deepEqual(out.cgi, [], 'prefork processes get request data on fd 3, not in env');
+    seen.add(out.pid);
+  }
+  assert.equal(seen.size, 3, 'one process per request');
+});
+
+test('exit codes and exec_timeout follow fork mode', async (t) => {
+  const dir = tempDir(t);
+  const fail = script(dir, 'fail.sh', '#!/bin/sh\ncat >/dev/null\necho nope\nexit 5\n');
+  const a = await startWatchdog(t, { fprocess: fail, mode: 'prefork' });
+  const r500 = await request(a.url).post('/').send('x');
+  assert.equal(r500.status, 500);
+  assert.equal(r500.text, 'exit status 5\nnope\n');
+
+  const slow = script(dir, 'slow.sh', '#!/bin/sh\ncat >/dev/null\nexec sleep 10\n');
+  const b = await startWatchdog(t, { fprocess: slow, mode: 'prefork', exec_timeout: '0.3' });
+  const r408 = await request(b.url).post('/').send('x');
+  assert.equal(r408.status, 408);
+  assert.equal(r408.text, 'Killed process.\n');
+});
+
+test('a pooled process that dies before use is replaced', async (t) => {
+  const dir = tempDir(t);
+  const handler = script(dir, 'waiting.sh', '#!/bin/sh\ncat\n');
+  const wd = await startWatchdog(t, {
+    fprocess: `sh ${handler}`,
+    mode: 'prefork',
+    prefork_pool: '2',
+  });
+  await eventually(() => pidsOf(handler).length === 2);
+  const [victim] = pidsOf(handler);
+  process.kill(victim!, 'SIGKILL');
+  await eventually(() => {
+    const now = pidsOf(handler);
+    return now.length === 2 && !now.includes(victim!);
+  });
+  assert.ok(wd.logs.some((l) => l.includes('a waiting process died before use')));
+  await request(wd.url).post('/').send('still works').expect(200, 'still works');
+});
+
+test('a handler that keeps dying in the pool is restarted with back-off, not in a loop', async (t) => {
+  const wd = await startWatchdog(t, { fprocess: 'true', mode: 'prefork', prefork_pool: '1' });
+  await sleep(1000);
+  const deaths = wd.logs.filter((l) => l.includes('died before use')).length;
+  // 100 ms doubling: about 4 restarts in a second; without back-off there would be hundreds.
+  assert.ok(deaths >= 2 && deaths <= 8, `${deaths} restarts in 1 s`);
+  await request(wd.url).post('/').send('').expect(200, '');
+});
