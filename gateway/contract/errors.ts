@@ -1,0 +1,38 @@
+/**
+ * Errors carry a code from one catalogue; gateway/http/error-table.ts turns each code into an
+ * HTTP status, and docs/errors.md lists them (a test keeps the three in step).
+ */
+export const ERROR_CODES = {
+  INVALID_REQUEST: 'the request body or parameters are malformed',
+  INVALID_NAME: 'a function, secret or namespace name is not a DNS label',
+  PAYLOAD_TOO_LARGE: 'the request body is larger than the gateway accepts',
+  UNAUTHORIZED: 'missing or wrong credentials on /system/*',
+  FUNCTION_NOT_FOUND: 'no function with that name in that namespace',
+  FUNCTION_EXISTS: 'a function with that name already exists',
+  IMAGE_NOT_FOUND: 'the image is not in the local image store',
+  UNKNOWN_SECRET: 'a deployment names a secret that does not exist',
+  SECRET_NOT_FOUND: 'no secret with that name',
+  SECRET_EXISTS: 'a secret with that name already exists',
+  NOT_SUPPORTED: 'the provider does not support this capability',
+  BAD_LOG_REQUEST: 'the log request parameters are malformed',
+  NO_REPLICAS: 'the function has no ready replica',
+  UPSTREAM_UNREACHABLE: 'the function could not be reached',
+  UPSTREAM_TIMEOUT: 'the function did not answer in time',
+  PROVIDER_FAILURE: 'the provider failed to carry out the request',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class FaasError extends Error {
+  override readonly name = 'FaasError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const isFaasError = (err: unknown, code?: ErrorCode): err is FaasError =>
+  err instanceof FaasError && (code === undefined || err.code === code);
