@@ -3,7 +3,9 @@
  * by a pure function that names every bad key and value at once (classic-watchdog and
  * of-watchdog env names, docs/config.md).
  */
-import { formatDuration, parseDuration } from './duration.ts';
+import { formatDuration } from './duration.ts';
+import { EnvReader } from './env-reader.ts';
+import type { Env } from './env-reader.ts';
 
 export const MODES = ['fork', 'streaming', 'prefork', 'http'] as const;
 export type Mode = (typeof MODES)[number];
@@ -55,7 +57,7 @@ export const DEFAULTS = Object.freeze({
   preforkPool: 2,
 });
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
 export class ConfigError extends Error {
   readonly code = 'WATCHDOG_CONFIG';
@@ -64,62 +66,8 @@ export class ConfigError extends Error {
   }
 }
 
-const SIZE = /^(\d+)\s*(k|ki|kb|m|mi|mb|g|gi|gb)?$/i;
-const SIZE_UNIT: Readonly<Record<string, number>> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-
-/** Reads values one key at a time, collecting a problem for each malformed one. */
-class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  raw(...keys: string[]): string | undefined {
-    for (const k of keys) {
-      const v = this.env[k];
-      if (v !== undefined && v.trim() !== '') return v;
-    }
-    return undefined;
-  }
-
-  private bad(key: string, value: string, want: string): undefined {
-    this.problems.push(`${key}=${JSON.stringify(value)} is not ${want}`);
-    return undefined;
-  }
-
-  duration(key: string, fallback: number, min = 0): number {
-    const v = this.raw(key);
-    if (v === undefined) return fallback;
-    const ms = parseDuration(v);
-    if (ms === undefined) return this.bad(key, v, 'a duration (use 10 or 1m30s)') ?? fallback;
-    if (ms < min) return this.bad(key, v, `at least ${formatDuration(min)}`) ?? fallback;
-    return ms;
-  }
-
-  bool(key: string, fallback: boolean): boolean {
-    const v = this.raw(key)?.trim().toLowerCase();
-    if (v === undefined) return fallback;
-    if (v === 'true' || v === 'false') return v === 'true';
-    return this.bad(key, this.raw(key)!, 'true or false') ?? fallback;
-  }
-
-  int(key: string, fallback: number, min: number, max: number): number {
-    const v = this.raw(key);
-    if (v === undefined) return fallback;
-    const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
-    if (Number.isInteger(n) && n >= min && n <= max) return n;
-    return this.bad(key, v, `a whole number from ${min} to ${max}`) ?? fallback;
-  }
-
-  size(key: string, fallback: number): number {
-    const v = this.raw(key);
-    if (v === undefined) return fallback;
-    const m = SIZE.exec(v.trim());
-    if (!m) return this.bad(key, v, 'a size in bytes (e.g. 10485760 or 10Mi)') ?? fallback;
-    return Number(m[1]) * (m[2] ? SIZE_UNIT[m[2][0]!.toLowerCase()]! : 1);
-  }
-}
-
 export function readConfig(env: Env): WatchdogConfig {
-  const r = new Reader(env);
+  const r = new EnvReader(env);
   const mode = readMode(r);
   const fprocessText = r.raw('fprocess', 'function_process');
   if (fprocessText === undefined) {
@@ -156,7 +104,7 @@ export function readConfig(env: Env): WatchdogConfig {
   return config;
 }
 
-function readMode(r: Reader): Mode {
+function readMode(r: EnvReader): Mode {
   const v = r.raw('mode')?.trim();
   if (v === undefined) return DEFAULTS.mode;
   if (v === 'serializing') return 'fork'; // of-watchdog's name for the buffered fork mode
@@ -165,7 +113,7 @@ function readMode(r: Reader): Mode {
   return DEFAULTS.mode;
 }
 
-function readUpstream(r: Reader, mode: Mode): URL | undefined {
+function readUpstream(r: EnvReader, mode: Mode): URL | undefined {
   const v = r.raw('upstream_url', 'http_upstream_url');
   if (v === undefined) {
     if (mode === 'http')

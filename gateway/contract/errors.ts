@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   INVALID_REQUEST: 'the request body or parameters are malformed',
   INVALID_NAME: 'a function, secret or namespace name is not a DNS label',
+  METHOD_NOT_ALLOWED: 'the path exists but not with that method',
   PAYLOAD_TOO_LARGE: 'the request body is larger than the gateway accepts',
   UNAUTHORIZED: 'missing or wrong credentials on /system/*',
   FUNCTION_NOT_FOUND: 'no function with that name in that namespace',

@@ -1,0 +1,74 @@
+/**
+ * The gateway's configuration: every default here, read from an injected env by a pure
+ * function that names every bad key and value (docs/config.md lists them).
+ */
+import { join, resolve } from 'node:path';
+import { EnvReader } from '../watchdog/env-reader.ts';
+import type { Env } from '../watchdog/env-reader.ts';
+import { formatDuration } from '../watchdog/duration.ts';
+
+export interface GatewayConfig {
+  readonly port: number;
+  readonly bindAddress: string;
+  readonly readTimeoutMs: number;
+  readonly writeTimeoutMs: number;
+  /** How long the gateway waits for a function; a per-function timeout may shorten it. */
+  readonly upstreamTimeoutMs: number;
+  readonly maxRequestBytes: number;
+  readonly basicAuth: boolean;
+  /** Folder holding basic-auth-user and basic-auth-password files. */
+  readonly secretMountPath: string;
+  /** Development override of the files above. */
+  readonly adminUser: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly stateDir: string;
+  readonly imageStore: string;
+  readonly namespace: string;
+}
+
+export const DEFAULTS = Object.freeze({
+  port: 8080,
+  bindAddress: '127.0.0.1',
+  readTimeoutMs: 60_000,
+  writeTimeoutMs: 65_000,
+  upstreamTimeoutMs: 60_000,
+  maxRequestBytes: 10 * 1024 * 1024,
+  basicAuth: true,
+  stateDir: '.faas',
+  namespace: 'openfaas-fn',
+});
+
+export class GatewayConfigError extends Error {
+  readonly code = 'GATEWAY_CONFIG';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid gateway configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+export function readConfig(env: Env, cwd: string): GatewayConfig {
+  const r = new EnvReader(env);
+  const stateDir = resolve(cwd, r.raw('state_dir') ?? DEFAULTS.stateDir);
+  const config: GatewayConfig = {
+    port: r.int('port', DEFAULTS.port, 0, 65535),
+    bindAddress: r.raw('bind_address') ?? DEFAULTS.bindAddress,
+    readTimeoutMs: r.duration('read_timeout', DEFAULTS.readTimeoutMs, 1),
+    writeTimeoutMs: r.duration('write_timeout', DEFAULTS.writeTimeoutMs, 1),
+    upstreamTimeoutMs: r.duration('upstream_timeout', DEFAULTS.upstreamTimeoutMs, 1),
+    maxRequestBytes: r.size('max_request_bytes', DEFAULTS.maxRequestBytes),
+    basicAuth: r.bool('basic_auth', DEFAULTS.basicAuth),
+    secretMountPath: resolve(cwd, r.raw('secret_mount_path') ?? join(stateDir, 'gateway-secrets')),
+    adminUser: r.raw('admin_user'),
+    adminPassword: r.raw('admin_password'),
+    stateDir,
+    imageStore: resolve(cwd, r.raw('image_store') ?? join(stateDir, 'images')),
+    namespace: DEFAULTS.namespace,
+  };
+  if (config.upstreamTimeoutMs >= config.writeTimeoutMs) {
+    r.problems.push(
+      `upstream_timeout ${formatDuration(config.upstreamTimeoutMs)} must be below write_timeout ` +
+        `${formatDuration(config.writeTimeoutMs)}, or a slow function's answer is cut before the gateway can report it`,
+    );
+  }
+  if (r.problems.length > 0) throw new GatewayConfigError(r.problems);
+  return config;
+}

@@ -1,0 +1,72 @@
+/**
+ * The one place an error code becomes an HTTP status. /system/* errors are JSON
+ * `{code, message}`; the gateway's own errors on /function/* are plain text marked with
+ * `X-OpenFaaS-Internal` so callers can tell them from a function's own status.
+ */
+import type { ErrorRequestHandler, Response } from 'express';
+import { FaasError } from '../contract/errors.ts';
+import type { ErrorCode } from '../contract/errors.ts';
+import type { Logger } from '../log.ts';
+
+export const STATUS: Readonly<Record<ErrorCode, number>> = {
+  INVALID_REQUEST: 400,
+  INVALID_NAME: 400,
+  IMAGE_NOT_FOUND: 400,
+  UNKNOWN_SECRET: 400,
+  UNAUTHORIZED: 401,
+  FUNCTION_NOT_FOUND: 404,
+  SECRET_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  FUNCTION_EXISTS: 409,
+  SECRET_EXISTS: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  BAD_LOG_REQUEST: 422,
+  PROVIDER_FAILURE: 500,
+  NOT_SUPPORTED: 501,
+  UPSTREAM_UNREACHABLE: 502,
+  NO_REPLICAS: 503,
+  UPSTREAM_TIMEOUT: 504,
+};
+
+/** Turns body-parser's and everything else's errors into FaasError. */
+export function toFaasError(err: unknown): FaasError {
+  if (err instanceof FaasError) return err;
+  const type = (err as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') {
+    return new FaasError('INVALID_REQUEST', 'Cannot parse request. Please pass valid JSON.');
+  }
+  if (type === 'entity.too.large') {
+    const limit = (err as { limit?: number }).limit;
+    return new FaasError(
+      'PAYLOAD_TOO_LARGE',
+      `Request body too large: the limit is ${limit} bytes (max_request_bytes)`,
+    );
+  }
+  return new FaasError('PROVIDER_FAILURE', err instanceof Error ? err.message : String(err), {
+    cause: err,
+  });
+}
+
+export function sendFunctionError(res: Response, err: FaasError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res
+    .status(STATUS[err.code])
+    .set('X-OpenFaaS-Internal', 'gateway')
+    .type('text/plain')
+    .send(`${err.message}\n`);
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const e = toFaasError(err);
+    if (STATUS[e.code] >= 500)
+      logger.error(`${req.method} ${req.path}: ${e.message}`, e.cause ?? e);
+    if (req.path.startsWith('/function/')) return sendFunctionError(res, e);
+    if (res.headersSent) return res.destroy();
+    if (e.code === 'UNAUTHORIZED') res.set('WWW-Authenticate', 'Basic realm="Restricted"');
+    res.status(STATUS[e.code]).json({ code: e.code, message: e.message });
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * How long the gateway waits for one function (docs/config.md, "Timeouts"): the label
+ * `com.openfaas.timeout` when set, else the function's own watchdog write_timeout (or
+ * exec_timeout) plus a second so the watchdog's 408 arrives before the gateway gives up;
+ * never longer than upstream_timeout.
+ */
+import { parseDuration } from '../../watchdog/duration.ts';
+import type { FunctionState } from '../providers/provider.ts';
+
+export const TIMEOUT_LABEL = 'com.openfaas.timeout';
+const WATCHDOG_GRACE_MS = 1000;
+
+export function functionTimeoutMs(
+  fn: Pick<FunctionState, 'labels' | 'envVars'>,
+  upstreamTimeoutMs: number,
+): number {
+  const label = fn.labels[TIMEOUT_LABEL];
+  const fromLabel = label === undefined ? undefined : parseDuration(label);
+  if (fromLabel !== undefined && fromLabel > 0) return Math.min(fromLabel, upstreamTimeoutMs);
+  const own = fn.envVars?.write_timeout ?? fn.envVars?.exec_timeout;
+  const fromEnv = own === undefined ? undefined : parseDuration(own);
+  if (fromEnv !== undefined && fromEnv > 0)
+    return Math.min(fromEnv + WATCHDOG_GRACE_MS, upstreamTimeoutMs);
+  return upstreamTimeoutMs;
+}

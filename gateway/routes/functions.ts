@@ -1,0 +1,95 @@
+/** /system/functions, /system/function/{name}, /system/scale-function/{name}. */
+import { Router } from 'express';
+import type { Request } from 'express';
+import { FaasError } from '../contract/errors.ts';
+import { assertName } from '../contract/names.ts';
+import type { FunctionStatus } from '../contract/types.ts';
+import { parseDelete, parseDeployment, parseScale } from '../contract/validate.ts';
+import type { GatewayMetrics } from '../http/metrics.ts';
+import type { FunctionCache } from '../invoke/function-cache.ts';
+import type { FunctionState, Provider } from '../providers/provider.ts';
+import { methodNotAllowed } from './method-not-allowed.ts';
+
+export interface FunctionsDeps {
+  readonly provider: Pick<
+    Provider,
+    'deploy' | 'update' | 'remove' | 'list' | 'get' | 'scale' | 'capabilities'
+  >;
+  readonly metrics: Pick<GatewayMetrics, 'invocationCount' | 'forget'>;
+  readonly functions: Pick<FunctionCache, 'invalidate'>;
+  readonly namespace: string;
+}
+
+/** The namespace a request names (query or body), which must be the gateway's one. */
+export function namespaceOf(value: unknown, namespace: string): string {
+  if (value === undefined || value === '') return namespace;
+  if (value !== namespace) {
+    throw new FaasError(
+      'INVALID_REQUEST',
+      `namespace ${JSON.stringify(value)} does not exist: use ${namespace}`,
+    );
+  }
+  return namespace;
+}
+
+export function createFunctionsRouter(deps: FunctionsDeps): Router {
+  const { provider, metrics, functions, namespace } = deps;
+  const status = (s: FunctionState): FunctionStatus => ({
+    ...s,
+    invocationCount: metrics.invocationCount(s.name),
+  });
+  const ns = (req: Request): string => namespaceOf(req.query.namespace, namespace);
+  const router = Router();
+
+  router
+    .route('/system/functions')
+    .get(async (req, res) => {
+      res.json((await provider.list(ns(req))).map(status));
+    })
+    .post(async (req, res) => {
+      const d = parseDeployment(req.body, namespace);
+      namespaceOf(d.namespace, namespace);
+      await provider.deploy(d);
+      metrics.forget(d.service);
+      res.status(202).end();
+    })
+    .put(async (req, res) => {
+      const d = parseDeployment(req.body, namespace);
+      namespaceOf(d.namespace, namespace);
+      await provider.update(d);
+      functions.invalidate(d.service, d.namespace);
+      res.status(202).end();
+    })
+    .delete(async (req, res) => {
+      const { functionName, namespace: given } = parseDelete(req.body);
+      const n = namespaceOf(given, namespace);
+      await provider.remove(functionName, n);
+      functions.invalidate(functionName, n);
+      res.status(202).end();
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/system/function/:name')
+    .get(async (req, res) => {
+      res.json(status(await provider.get(assertName('function name', req.params.name), ns(req))));
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/system/scale-function/:name')
+    .post(async (req, res) => {
+      const name = assertName('function name', req.params.name);
+      const { replicas, namespace: given } = parseScale(req.body, name);
+      const n = namespaceOf(given ?? req.query.namespace, namespace);
+      if (!provider.capabilities.scaleToZero && replicas === 0) {
+        throw new FaasError('NOT_SUPPORTED', 'this provider cannot scale a function to zero');
+      }
+      await provider.scale(name, n, replicas);
+      functions.invalidate(name, n);
+      res.status(202).end();
+    })
+    .all(methodNotAllowed);
+
+  return router;
+}

@@ -1,0 +1,144 @@
+/** /system/functions and friends through createApp, with a fake provider. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import request from 'supertest';
+import { ADMIN, buildApp } from './app-harness.ts';
+
+const deployment = {
+  service: 'echo',
+  image: 'docker.io/functions/alpine:latest',
+  envProcess: 'cat',
+  labels: { 'com.openfaas.scale.min': '2' },
+};
+
+test('deploy, list, get, update, scale and delete speak the OpenFaaS wire format', async (t) => {
+  const { app } = buildApp(t);
+  const admin = (r: request.Test) => r.auth(ADMIN.user, ADMIN.password);
+  await admin(request(app).post('/system/functions')).send(deployment).expect(202);
+
+  const list = await admin(request(app).get('/system/functions')).expect(200);
+  assert.equal(list.body.length, 1);
+  const fn = list.body[0];
+  assert.equal(fn.name, 'echo');
+  assert.equal(fn.image, 'docker.io/functions/alpine:latest', 'image byte-for-byte');
+  assert.equal(fn.namespace, 'openfaas-fn');
+  assert.deepEqual(fn.labels, { 'com.openfaas.scale.min': '2', faas_function: 'echo' });
+  assert.deepEqual(fn.annotations, {});
+  assert.equal('envVars' in fn, false);
+  assert.equal('limits' in fn, false);
+  assert.equal(fn.replicas, 2);
+  assert.equal(fn.invocationCount, 0);
+  assert.match(fn.createdAt, /^\d{4}-\d{2}-\d{2}T/);
+
+  const one = await admin(
+    request(app).get('/system/function/echo?namespace=openfaas-fn&usage=1'),
+  ).expect(200);
+  assert.equal(one.body.name, 'echo');
+
+  await admin(request(app).put('/system/functions'))
+    .send({ ...deployment, envVars: { A: '1' }, limits: { memory: '5Mi', cpu: '100m' } })
+    .expect(202);
+  const updated = await admin(request(app).get('/system/function/echo')).expect(200);
+  assert.deepEqual(updated.body.envVars, { A: '1' });
+  assert.deepEqual(updated.body.limits, { memory: '5Mi', cpu: '100m' });
+
+  await admin(request(app).post('/system/scale-function/echo'))
+    .send({ serviceName: 'echo', replicas: 0, namespace: 'openfaas-fn' })
+    .expect(202);
+  assert.equal((await admin(request(app).get('/system/function/echo'))).body.replicas, 0);
+
+  await admin(request(app).delete('/system/functions')).send({ functionName: 'echo' }).expect(202);
+  assert.deepEqual((await admin(request(app).get('/system/functions'))).body, []);
+});
+
+test('namespaces and info', async (t) => {
+  const { app } = buildApp(t);
+  const ns = await request(app)
+    .get('/system/namespaces')
+    .auth(ADMIN.user, ADMIN.password)
+    .expect(200);
+  assert.deepEqual(ns.body, ['openfaas-fn']);
+  const info = await request(app).get('/system/info').auth(ADMIN.user, ADMIN.password).expect(200);
+  assert.equal(info.body.provider.provider, 'fake');
+  assert.equal(info.body.version.release, 'test');
+  assert.ok(info.body.arch);
+});
+
+test('/system/* needs the admin credentials; /healthz and /metrics stay open', async (t) => {
+  const { app } = buildApp(t);
+  for (const auth of [undefined, ['admin', 'wrong'], ['root', ADMIN.password]] as const) {
+    const r = request(app).get('/system/functions');
+    const res = await (auth ? r.auth(auth[0], auth[1]) : r);
+    assert.equal(res.status, 401);
+    assert.equal(res.headers['www-authenticate'], 'Basic realm="Restricted"');
+    assert.equal(res.body.message, 'invalid credentials');
+  }
+  await request(app).get('/healthz').expect(200);
+  const metrics = await request(app).get('/metrics').expect(200);
+  assert.match(metrics.text, /# TYPE gateway_function_invocation_total counter/);
+});
+
+test('secrets: created, listed without values, updated, removed', async (t) => {
+  const { app, provider } = buildApp(t);
+  const admin = (r: request.Test) => r.auth(ADMIN.user, ADMIN.password);
+  await admin(request(app).post('/system/secrets'))
+    .send({ name: 'api-key', value: 'v1' })
+    .expect(201);
+  await admin(request(app).post('/system/secrets'))
+    .send({ name: 'raw', rawValue: Buffer.from([0, 1, 2]).toString('base64'), value: 'ignored' })
+    .expect(201);
+  assert.deepEqual(provider.secretValues.get('openfaas-fn/raw'), Buffer.from([0, 1, 2]));
+  const list = await admin(request(app).get('/system/secrets')).expect(200);
+  assert.deepEqual(list.body, [
+    { name: 'api-key', namespace: 'openfaas-fn' },
+    { name: 'raw', namespace: 'openfaas-fn' },
+  ]);
+  assert.doesNotMatch(list.text, /v1/);
+  await admin(request(app).post('/system/secrets'))
+    .send({ name: 'api-key', value: 'x' })
+    .expect(409);
+  await admin(request(app).put('/system/secrets'))
+    .send({ name: 'api-key', value: 'v2' })
+    .expect(202);
+  assert.equal(provider.secretValues.get('openfaas-fn/api-key')?.toString(), 'v2');
+  await admin(request(app).put('/system/secrets')).send({ name: 'nope', value: 'v2' }).expect(404);
+  await admin(request(app).delete('/system/secrets')).send({ name: 'api-key' }).expect(202);
+  await admin(request(app).delete('/system/secrets')).send({ name: 'api-key' }).expect(404);
+});
+
+test('logs: NDJSON lines, tail, and 422 for a malformed request', async (t) => {
+  const { app, provider } = buildApp(t);
+  const admin = (r: request.Test) => r.auth(ADMIN.user, ADMIN.password);
+  await admin(request(app).post('/system/functions')).send(deployment).expect(202);
+  for (const text of ['one', 'two', 'three']) {
+    provider.logLines.push({
+      name: 'echo',
+      namespace: 'openfaas-fn',
+      instance: 'r1',
+      timestamp: new Date().toISOString(),
+      text,
+    });
+  }
+  const res = await admin(request(app).get('/system/logs?name=echo&tail=2')).expect(200);
+  assert.match(res.headers['content-type']!, /application\/x-ndjson/);
+  const lines = res.text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { text: string; name: string });
+  assert.deepEqual(
+    lines.map((l) => l.text),
+    ['two', 'three'],
+  );
+  assert.ok(lines.every((l) => l.name === 'echo'));
+  for (const q of [
+    'name=echo&tail=abc',
+    'name=echo&since=yesterday',
+    'name=echo&follow=maybe',
+    'name=../x',
+  ]) {
+    const bad = await admin(request(app).get(`/system/logs?${q}`));
+    assert.equal(bad.status, 422, q);
+    assert.match(bad.body.message, /could not parse the log request/);
+  }
+  await admin(request(app).get('/system/logs?name=ghost')).expect(404);
+});
