@@ -5,7 +5,7 @@
  */
 import { Agent, request as httpRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaasError } from '../contract/errors.ts';
+import { FaasError, isFaasError } from '../contract/errors.ts';
 import { nameProblem, splitQualifiedName } from '../contract/names.ts';
 import { STATUS } from '../http/error-table.ts';
 import type { GatewayMetrics } from '../http/metrics.ts';
@@ -56,7 +56,10 @@ export function createInvoker(deps: InvokeDeps): Invoker {
           `Request body too large: the limit is ${deps.maxRequestBytes} bytes`,
         );
       }
-      const fn = await deps.functions.get(name, namespace);
+      const fn = await deps.functions.get(name, namespace).catch((err: unknown) => {
+        if (!isFaasError(err, 'FUNCTION_NOT_FOUND')) throw err;
+        throw new FaasError('FUNCTION_NOT_FOUND', `error finding function ${name}.${namespace}: not found`);
+      });
       const target = await waitForReplica(deps.resolver, fn, deps.readyWaitMs);
       deps.metrics.invocationStarted(name);
       const start = performance.now();
