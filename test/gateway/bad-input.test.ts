@@ -38,7 +38,7 @@ const CASES: Case[] = [
     path: '/system/functions',
     body: '',
     status: 400,
-    message: /must be a JSON object/,
+    message: /service: is required/,
   },
   {
     why: 'missing service and image',
@@ -62,7 +62,7 @@ const CASES: Case[] = [
     },
     status: 400,
     message:
-      /image: must be a string.*envVars: must be an object of strings.*secrets: must be an array of strings.*labels: must be an object of strings.*readOnlyRootFilesystem: must be true or false/,
+      /image: must be a string.*secrets: must be an array of strings.*envVars: must be an object of strings.*labels: must be an object of strings.*readOnlyRootFilesystem: must be true or false/,
   },
   {
     why: 'a traversal name',

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
@@ -120,7 +121,7 @@ test('responses stream: the first bytes arrive before the function finishes', as
   const server = h.app.listen(0, '127.0.0.1');
   t.after(() => server.close());
   await once(server, 'listening');
-  const res = await new Promise<import('node:http').IncomingMessage>((resolve) =>
+  const res = await new Promise<IncomingMessage>((resolve) =>
     httpRequest(
       `http://127.0.0.1:${(server.address() as AddressInfo).port}/function/stream`,
       resolve,
