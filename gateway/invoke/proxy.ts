@@ -58,7 +58,10 @@ export function createInvoker(deps: InvokeDeps): Invoker {
       }
       const fn = await deps.functions.get(name, namespace).catch((err: unknown) => {
         if (!isFaasError(err, 'FUNCTION_NOT_FOUND')) throw err;
-        throw new FaasError('FUNCTION_NOT_FOUND', `error finding function ${name}.${namespace}: not found`);
+        throw new FaasError(
+          'FUNCTION_NOT_FOUND',
+          `error finding function ${name}.${namespace}: not found`,
+        );
       });
       const target = await waitForReplica(deps.resolver, fn, deps.readyWaitMs);
       deps.metrics.invocationStarted(name);
