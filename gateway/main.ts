@@ -1,0 +1,119 @@
+/**
+ * Composition root of the gateway: reads the env, builds the provider and the app, listens,
+ * and stops cleanly on SIGTERM/SIGINT (replicas are stopped; deployments persist).
+ */
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.ts';
+import { GatewayConfigError, readConfig } from './config.ts';
+import type { GatewayConfig } from './config.ts';
+import { loadCredentials } from './credentials.ts';
+import { GatewayMetrics } from './http/metrics.ts';
+import { FunctionCache } from './invoke/function-cache.ts';
+import { createInvoker } from './invoke/proxy.ts';
+import { consoleLogger } from './log.ts';
+import { LocalProvider } from './providers/local/index.ts';
+
+const VERSION = '0.1.0';
+const READY_WAIT_MS = 10_000;
+
+function load(): GatewayConfig {
+  try {
+    return readConfig(process.env, process.cwd());
+  } catch (err) {
+    if (!(err instanceof GatewayConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+}
+
+/** PATH, HOME and the locale reach replicas; the gateway's own settings do not. */
+function replicaEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'NODE_PATH'];
+  return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+}
+
+async function main(): Promise<void> {
+  const config = load();
+  const logger = consoleLogger();
+  const provider = new LocalProvider({
+    stateDir: config.stateDir,
+    storeDir: config.imageStore,
+    watchdogPath: fileURLToPath(new URL('../dist/watchdog.js', import.meta.url)),
+    baseEnv: replicaEnv(),
+    logger,
+    version: VERSION,
+  });
+  await provider.start();
+  const metrics = new GatewayMetrics(async () =>
+    (await provider.list(config.namespace)).map((f) => ({ name: f.name, replicas: f.replicas })),
+  );
+  const functions = new FunctionCache(provider);
+  const invoker = createInvoker({
+    resolver: provider,
+    functions,
+    metrics,
+    namespace: config.namespace,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    maxRequestBytes: config.maxRequestBytes,
+    readyWaitMs: READY_WAIT_MS,
+  });
+  const credentials = config.basicAuth ? await loadCredentials(config) : undefined;
+  const app = createApp({
+    provider,
+    invoker,
+    functions,
+    metrics,
+    logger,
+    credentials,
+    namespace: config.namespace,
+    maxRequestBytes: config.maxRequestBytes,
+    version: VERSION,
+  });
+  const server: Server = app.listen(config.port, config.bindAddress);
+  server.requestTimeout = config.readTimeoutMs;
+  server.headersTimeout = Math.min(config.readTimeoutMs, 60_000);
+  server.on('request', (_req, res) => res.setTimeout(config.writeTimeoutMs, () => res.destroy()));
+  await new Promise<void>((resolve, reject) =>
+    server.once('listening', resolve).once('error', reject),
+  );
+
+  logger.info(
+    `faas gateway ${VERSION} listening on http://${config.bindAddress}:${config.port} (provider: local)`,
+  );
+  if (credentials === undefined)
+    logger.info('basic auth is off (basic_auth=false): /system/* is open');
+  else if (credentials.generated) {
+    logger.info(
+      `admin user: ${credentials.user}; generated password (shown once): ${credentials.password}`,
+    );
+    logger.info(`the password is stored in ${credentials.passwordFile} (owner-only)`);
+  } else if (credentials.passwordFile)
+    logger.info(`admin user: ${credentials.user}; password in ${credentials.passwordFile}`);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping: closing the listener and the replicas');
+    server.close();
+    server.closeIdleConnections();
+    invoker.close();
+    provider.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error('stopping failed', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exit(1);
+});
