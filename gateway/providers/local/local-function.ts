@@ -12,6 +12,14 @@ import { Replica } from './replica.ts';
 import type { Launch, ReplicaTiming } from './replica.ts';
 import type { StoredFunction } from './state-file.ts';
 
+/** The label whose value is a function's initial (and post-update) replica count. */
+export const MIN_REPLICAS_LABEL = 'com.openfaas.scale.min';
+
+export function initialReplicas(labels: Record<string, string>, otherwise = 1): number {
+  const min = labels[MIN_REPLICAS_LABEL];
+  return min !== undefined && /^\d+$/.test(min) ? Number(min) : otherwise;
+}
+
 export interface LocalFunctionOptions {
   /** Private run directory: `secrets/` and `replicas/<id>/`. */
   readonly dir: string;

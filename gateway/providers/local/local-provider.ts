@@ -21,7 +21,7 @@ import { ensurePrivateDir, pathSegment } from './files.ts';
 import { readImage } from './image-store.ts';
 import { buildLaunch } from './launch.ts';
 import type { Launch } from './replica.ts';
-import { LocalFunction } from './local-function.ts';
+import { initialReplicas, LocalFunction } from './local-function.ts';
 import { DEFAULT_LOG_CAPACITY } from './log-buffer.ts';
 import { killOrphans } from './orphans.ts';
 import { DEFAULT_TIMING } from './replica.ts';
@@ -48,14 +48,6 @@ export interface LocalProviderDeps {
   readonly rolloutTimeoutMs?: number;
   readonly logCapacity?: number;
   readonly version?: string;
-}
-
-/** The label whose value is a function's initial (and post-update) replica count. */
-export const MIN_REPLICAS_LABEL = 'com.openfaas.scale.min';
-
-export function initialReplicas(labels: Record<string, string>, otherwise = 1): number {
-  const min = labels[MIN_REPLICAS_LABEL];
-  return min !== undefined && /^\d+$/.test(min) ? Number(min) : otherwise;
 }
 
 const key = (name: string, namespace: string): string =>
@@ -260,14 +252,7 @@ export class LocalProvider implements Provider {
   /** Reads the image, checks the secrets and fills the function's secrets folder. */
   async #prepare(fn: LocalFunction, d: ValidDeployment): Promise<Launch> {
     const image = await readImage(this.#deps.storeDir, d.image);
-    const known = await this.#secretFiles.names(d.namespace);
-    const missing = d.secrets.filter((s) => !known.includes(s));
-    if (missing.length > 0) {
-      throw new FaasError(
-        'UNKNOWN_SECRET',
-        `secret not found: ${missing.join(', ')}; possible choices: ${known.join(', ')}`,
-      );
-    }
+    await this.#secretFiles.assertKnown(d.namespace, d.secrets);
     await this.#secretFiles.materialize(d.namespace, d.secrets, fn.secretsDir);
     return buildLaunch({
       nodePath: this.#deps.nodePath ?? process.execPath,

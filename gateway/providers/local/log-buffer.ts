@@ -49,13 +49,14 @@ export class LogBuffer {
     let seq = this.#dropped + this.#lines.length;
     yield* q.tail === undefined ? backlog : backlog.slice(backlog.length - q.tail);
     if (!q.follow) return;
-    while (!signal.aborted && !this.#closed) {
+    for (;;) {
       seq = Math.max(seq, this.#dropped); // a slow reader loses what fell off the front
       while (seq < this.#dropped + this.#lines.length && !signal.aborted) {
         const line = this.#lines[seq - this.#dropped];
         seq++;
         if (line && matches(line)) yield line;
       }
+      if (signal.aborted || this.#closed) return;
       await this.#next(signal);
     }
   }

@@ -67,6 +67,19 @@ export class SecretFiles implements SecretStore {
     }
   }
 
+  /** UNKNOWN_SECRET naming the missing ones and the choices, unless all of `names` exist. */
+  async assertKnown(namespace: string, names: readonly string[]): Promise<void> {
+    const known = await this.names(namespace);
+    const missing = names.filter((s) => !known.includes(s));
+    if (missing.length > 0) {
+      const choices = known.join(', ');
+      throw new FaasError(
+        'UNKNOWN_SECRET',
+        `secret not found: ${missing.join(', ')}; possible choices: ${choices}`,
+      );
+    }
+  }
+
   /** Makes `target` (0700) hold exactly copies of `names` (0600), removing any others. */
   async materialize(namespace: string, names: readonly string[], target: string): Promise<void> {
     await ensurePrivateDir(target);

@@ -4,8 +4,11 @@
  * environment a replica gets.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { DEFAULT_NAMESPACE as NS } from '../../../../gateway/contract/types.ts';
@@ -13,7 +16,7 @@ import { writeImage } from '../../../../gateway/providers/local/index.ts';
 import type { LocalProvider } from '../../../../gateway/providers/local/index.ts';
 import { available, deployment, invoke, rejectsWith } from '../../../conformance/suite.ts';
 import { until } from '../../../support/poll.ts';
-import { IMAGES, localHarness } from './harness.ts';
+import { IMAGES, localHarness, WATCHDOG } from './harness.ts';
 import type { LocalHarness } from './harness.ts';
 
 async function harness(t: TestContext): Promise<LocalHarness> {
@@ -184,4 +187,36 @@ test('a function whose image left the store is listed with no replicas after a r
   const s = await second.get('brief', NS);
   assert.deepEqual([s.replicas, s.availableReplicas], [1, 0]);
   await rejectsWith(second.resolve('brief', NS), 'NO_REPLICAS');
+});
+
+test('watchdogs orphaned by a gateway that was killed are stopped at the next start', async (t) => {
+  const h = await harness(t);
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'crash-fixture.ts'),
+      h.stateDir,
+      h.storeDir,
+      WATCHDOG,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  t.after(() => child.kill('SIGKILL'));
+  const [line] = await once(createInterface({ input: child.stdout }), 'line');
+  const orphans = JSON.parse(String(line)) as number[];
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  assert.equal(orphans.length, 2);
+  assert.deepEqual(orphans.filter(isRunning), orphans, 'the watchdogs outlive their gateway');
+  t.after(() => orphans.filter(isRunning).forEach((pid) => process.kill(pid, 'SIGKILL')));
+
+  const p = await h.provider();
+  await until(
+    'the orphans to be gone',
+    () => orphans.filter(isRunning),
+    (l) => l.length === 0,
+  );
+  await available(p, 'orphaned', 2);
 });
