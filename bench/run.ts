@@ -2,6 +2,7 @@
  * `npm run bench`: runs each scenario against the bundled watchdog (dist/watchdog.js, built
  * first by the npm script), prints one table of watchdog-vs-baseline ratios and saves the raw
  * figures to dist/bench-latest.json. Loopback only; every load loop is bounded in time.
+ * `npm run bench -- fork-cat idle-rss` runs only the named scenarios.
  */
 import { cpus, totalmem } from 'node:os';
 import { createContext } from './lib/context.ts';
@@ -17,12 +18,23 @@ const OUTPUT = 'dist/bench-latest.json';
 /** The whole run is expected to take about 90 s; past this something is stuck. */
 const DEADLINE_MS = 300_000;
 
-const SCENARIOS: readonly ((ctx: BenchContext) => Promise<ScenarioResult>)[] = [
-  forkCat,
-  preforkLatency,
-  httpProxy,
-  idleRss,
-];
+const SCENARIOS: Readonly<Record<string, (ctx: BenchContext) => Promise<ScenarioResult>>> = {
+  'fork-cat': forkCat,
+  'prefork-latency': preforkLatency,
+  'http-proxy': httpProxy,
+  'idle-rss': idleRss,
+};
+
+/** The scenarios named on the command line, all of them when none is. */
+function chosen(names: readonly string[]): string[] {
+  const unknown = names.filter((n) => !(n in SCENARIOS));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown scenario ${unknown.join(', ')}: use ${Object.keys(SCENARIOS).join(', ')}`,
+    );
+  }
+  return names.length > 0 ? [...names] : Object.keys(SCENARIOS);
+}
 
 function machine(): Record<string, unknown> {
   return {
@@ -35,6 +47,7 @@ function machine(): Record<string, unknown> {
 }
 
 async function main(): Promise<number> {
+  const names = chosen(process.argv.slice(2));
   const ctx = createContext();
   const deadline = setTimeout(() => {
     process.stderr.write(`bench: not finished after ${DEADLINE_MS / 1000}s, giving up\n`);
@@ -43,12 +56,12 @@ async function main(): Promise<number> {
   const started = Date.now();
   const results: ScenarioResult[] = [];
   let failed = false;
-  for (const scenario of SCENARIOS) {
+  for (const name of names) {
     try {
-      results.push(await scenario(ctx));
+      results.push(await SCENARIOS[name]!(ctx));
     } catch (err) {
       failed = true;
-      process.stderr.write(`bench: ${scenario.name} failed: ${String(err)}\n`);
+      process.stderr.write(`bench: ${name} failed: ${String(err)}\n`);
     } finally {
       await ctx.stopAll();
     }

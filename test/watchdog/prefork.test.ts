@@ -103,3 +103,32 @@ test('a handler that keeps dying in the pool is restarted with back-off, not in 
   assert.ok(deaths >= 2 && deaths <= 8, `${deaths} restarts in 1 s`);
   await request(wd.url).post('/').send('').expect(200, '');
 });
+
+test('a handler reads request metadata on fd 3 and sets status and headers on fd 4', async (t) => {
+  const dir = tempDir(t);
+  const handler = script(
+    dir,
+    'handler.mjs',
+    `import { readFileSync, writeSync } from 'node:fs';
+const meta = JSON.parse(readFileSync(Number(process.env.FAAS_REQUEST_FD), 'utf8'));
+const body = readFileSync(0, 'utf8');
+writeSync(4, JSON.stringify({ status: 201, headers: { 'X-Path': meta.path, 'Content-Type': 'application/json' } }));
+process.stdout.write(JSON.stringify({ method: meta.method, query: meta.query, body, callId: meta.headers['x-call-id'] }));
+`,
+  );
+  const wd = await startWatchdog(t, { fprocess: `node ${handler}`, mode: 'prefork' });
+  const res = await request(wd.url).put('/items/7?full=1').set('X-Call-Id', 'c-9').send('payload');
+  assert.equal(res.status, 201);
+  assert.equal(res.headers['x-path'], '/items/7');
+  assert.equal(res.headers['content-type'], 'application/json');
+  assert.deepEqual(res.body, { method: 'PUT', query: 'full=1', body: 'payload', callId: 'c-9' });
+});
+
+test('a malformed fd 4 response head is a 500 naming the problem', async (t) => {
+  const dir = tempDir(t);
+  const bad = script(dir, 'bad.sh', '#!/bin/sh\necho "not json" >&4\necho body\n');
+  const wd = await startWatchdog(t, { fprocess: bad, mode: 'prefork' });
+  const res = await request(wd.url).post('/').send('');
+  assert.equal(res.status, 500);
+  assert.match(res.text, /response head on fd 4 that is not JSON: not json/);
+});

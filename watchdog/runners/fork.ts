@@ -22,25 +22,30 @@ import type { Runner, RunnerDeps } from './runner.ts';
 import { lineLogger } from '../log.ts';
 import { PreforkPool } from './prefork-pool.ts';
 
-/** stdin, stdout, stderr, fd 3 (request metadata in), fd 4 (optional response head out). */
-const STDIO = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] as const;
-const FD_ENV = { FAAS_REQUEST_FD: '3', FAAS_RESPONSE_FD: '4' };
+/** fork: the classic contract, stdin, stdout and stderr (every extra pipe costs per request). */
+const FORK_STDIO = ['pipe', 'pipe', 'pipe'] as const;
+/** prefork: plus fd 3 (request metadata in) and fd 4 (optional response head out). */
+const PREFORK_STDIO = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] as const;
+/** How a handler knows it runs in prefork mode: FAAS_REQUEST_FD is set. */
+const PREFORK_ENV = { FAAS_REQUEST_FD: '3', FAAS_RESPONSE_FD: '4' };
 
 export function createForkRunner(deps: RunnerDeps): Runner {
-  const { config, baseEnv } = deps;
+  const { config } = deps;
+  // A plain copy, made once: spreading process.env itself costs ~70 µs per request.
+  const baseEnv = { ...deps.baseEnv };
   return bufferedRunner(deps, (req) =>
     spawnHandler(
       config.fprocess,
-      { ...baseEnv, ...(config.cgiHeaders ? cgiEnv(toLine(req)) : {}), ...FD_ENV },
-      [...STDIO],
+      config.cgiHeaders ? { ...baseEnv, ...cgiEnv(toLine(req)) } : baseEnv,
+      [...FORK_STDIO],
     ),
   );
 }
 
 export function createPreforkRunner(deps: RunnerDeps): Runner {
   const { config, baseEnv, logger } = deps;
-  const env = { ...baseEnv, ...FD_ENV };
-  const pool = new PreforkPool(() => spawnHandler(config.fprocess, env, [...STDIO]), {
+  const env = { ...baseEnv, ...PREFORK_ENV };
+  const pool = new PreforkPool(() => spawnHandler(config.fprocess, env, [...PREFORK_STDIO]), {
     size: config.preforkPool,
     logger,
   });

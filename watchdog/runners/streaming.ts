@@ -12,10 +12,12 @@ import { chosenContentType, durationSeconds, sendText, writeHead } from './runne
 import type { Runner, RunnerDeps } from './runner.ts';
 
 export function createStreamingRunner(deps: RunnerDeps): Runner {
+  // A plain copy, made once: spreading process.env itself costs ~70 µs per request.
+  const own = { ...deps, baseEnv: { ...deps.baseEnv } };
   return {
     ready: () => true,
     close: async () => undefined,
-    run: (req, res) => run(deps, req, res),
+    run: (req, res) => run(own, req, res),
   };
 }
 
