@@ -2,7 +2,7 @@
 // node_modules beside it (it is copied into function images), so it is CommonJS and dist/
 // carries a package.json that says so: node treats it the same inside and outside the repo.
 import { build } from 'esbuild';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 
 await mkdir('dist', { recursive: true });
 await writeFile('dist/package.json', '{ "type": "commonjs" }\n');
@@ -30,4 +30,18 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-console.log('built dist/watchdog.js and dist/gateway.mjs');
+await build({
+  entryPoints: { faas: 'cli/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  packages: 'external',
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  banner: { js: '#!/usr/bin/env node' },
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+await chmod('dist/faas.mjs', 0o755);
+console.log('built dist/watchdog.js, dist/gateway.mjs and dist/faas.mjs');

@@ -1,0 +1,25 @@
+/** The `faas` command tree: faas-cli's verbs and flags (CONTRACT §5.2). */
+import { Command } from 'commander';
+import { VERSION } from './context.ts';
+import type { CliContext } from './context.ts';
+import { registerDeployFromFlags } from './commands/deploy.ts';
+import { deployFromStack } from './commands/stack-deploy.ts';
+import { registerFunctionCommands } from './commands/functions.ts';
+import { registerInvokeCommands } from './commands/invoke.ts';
+import { registerLoginCommands } from './commands/login.ts';
+import { registerSecretCommands } from './commands/secret.ts';
+
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command('faas')
+    .description('faas: deploy and call functions on a faas or OpenFaaS gateway')
+    .version(VERSION, '--cli-version')
+    .exitOverride()
+    .configureOutput({ writeOut: ctx.out, writeErr: ctx.err })
+    .showHelpAfterError('(run faas --help for the commands)');
+  registerFunctionCommands(program, ctx);
+  registerInvokeCommands(program, ctx);
+  registerSecretCommands(program, ctx);
+  registerLoginCommands(program, ctx);
+  registerDeployFromFlags(program, ctx, (o) => deployFromStack(ctx, o));
+  return program;
+}
