@@ -56,8 +56,10 @@ export class GatewayClient {
     try {
       return await this.fetch(url, { method, headers, body, redirect: 'manual' });
     } catch (err) {
-      const c = (err as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
-      const cause = c?.code ?? c?.errors?.[0]?.code ?? (err as Error).message;
+      const c = (
+        err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }
+      ).cause;
+      const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (err as Error).message;
       throw new CliError(
         `cannot reach the gateway at ${this.o.gateway} (${cause}): is it running? Start one with \`npm start\``,
       );

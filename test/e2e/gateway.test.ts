@@ -4,55 +4,15 @@
  * the function still there, delete it and see its processes gone.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import type { TestContext } from 'node:test';
 import request from 'supertest';
 import { writeImage } from '../../gateway/providers/local/index.ts';
 import { eventually, isRunning } from '../watchdog/harness.ts';
-
-const GATEWAY = resolve('dist/gateway.mjs');
-const ADMIN = { user: 'admin', password: 'e2e-password' };
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function startGateway(t: TestContext, dir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [GATEWAY], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, port: String(port), admin_password: ADMIN.password },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-  t.after(() => child.kill('SIGKILL'));
-  await eventually(() => {
-    if (child.exitCode !== null) throw new Error(`gateway exited:\n${log}`);
-    return log.includes('listening on');
-  }, 15_000);
-  return child;
-}
-
-async function stopGateway(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+import { ADMIN, freePort, startGateway, stopGateway, workDir } from './harness.ts';
 
 test('deploy, invoke, scale to 3, survive a restart, delete', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'faas-e2e-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = workDir(t);
   // The handler prints its parent: the watchdog replica that forked it.
   await writeImage(
     join(dir, '.faas/images'),

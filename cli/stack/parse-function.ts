@@ -1,0 +1,142 @@
+/**
+ * Checks one entry of `functions:` and builds its FunctionSpec.
+ *
+ * What must be present:
+ * - `image`, always: deploy sends it, and faas-cli requires it too.
+ * - A function that is built (`skip_build` absent or false) needs `lang` (the template) and
+ *   `handler` (the folder): there is nothing to build without both.
+ * - A prebuilt image (`skip_build: true`) needs neither; but when it names a `lang`, it must name
+ *   the `handler` too, so that removing `skip_build` later gives a buildable function.
+ *
+ * @module
+ */
+import { nameProblem } from '../../gateway/contract/names.ts';
+import { byKey, readBool, readSection, readString, readStringList, readStringMap } from './fields.ts';
+import type { FunctionResources, FunctionSpec } from './types.ts';
+import type { Entry, YamlReader } from './yaml-reader.ts';
+
+export const FUNCTION_KEYS = [
+  'lang',
+  'handler',
+  'image',
+  'fprocess',
+  'namespace',
+  'skip_build',
+  'environment',
+  'environment_file',
+  'secrets',
+  'labels',
+  'annotations',
+  'limits',
+  'requests',
+  'constraints',
+  'readonly_root_filesystem',
+  'build_args',
+  'build_options',
+  'build_secrets',
+  'platforms',
+] as const;
+
+const RESOURCE_KEYS = ['memory', 'cpu'] as const;
+
+/** The spec for `functions.<entry.key>`, or undefined when the entry is not a map. */
+export function readFunction(r: YamlReader, entry: Entry): FunctionSpec | undefined {
+  const name = entry.key;
+  const path = `functions.${name}`;
+  const invalidName = nameProblem(name);
+  if (invalidName) r.problem(entry.line, `${path} is not a valid function name: it ${invalidName}`);
+  const entries = entry.value === null ? [] : r.entries(entry.value);
+  if (entries === undefined) {
+    r.problem(entry.line, `${path} must be a map of settings (image, lang, handler, ...)`);
+    return undefined;
+  }
+  const f = byKey(r, entries, path, FUNCTION_KEYS);
+  const text = (key: string): string | undefined => at(f, key, (e) => readString(r, e, `${path}.${key}`));
+  const spec: FunctionSpec = {
+    name,
+    line: entry.line,
+    image: text('image') ?? '',
+    skipBuild: at(f, 'skip_build', (e) => readBool(r, e, `${path}.skip_build`)) ?? false,
+    environment: stringMap(r, f, path, 'environment'),
+    environmentFile: stringList(r, f, path, 'environment_file'),
+    secrets: stringList(r, f, path, 'secrets'),
+    labels: stringMap(r, f, path, 'labels'),
+    annotations: stringMap(r, f, path, 'annotations'),
+    constraints: stringList(r, f, path, 'constraints'),
+    readonlyRootFilesystem:
+      at(f, 'readonly_root_filesystem', (e) => readBool(r, e, `${path}.readonly_root_filesystem`)) ??
+      false,
+    buildArgs: stringMap(r, f, path, 'build_args'),
+    buildOptions: stringList(r, f, path, 'build_options'),
+    buildSecrets: stringMap(r, f, path, 'build_secrets'),
+  };
+  assignDefined(spec, {
+    lang: text('lang'),
+    handler: text('handler'),
+    fprocess: text('fprocess'),
+    namespace: text('namespace'),
+    platforms: text('platforms'),
+    limits: at(f, 'limits', (e) => readResources(r, e, `${path}.limits`)),
+    requests: at(f, 'requests', (e) => readResources(r, e, `${path}.requests`)),
+  });
+  checkRequired(r, spec, path);
+  return spec;
+}
+
+function checkRequired(r: YamlReader, spec: FunctionSpec, path: string): void {
+  if (!spec.image) r.problem(spec.line, `${path}.image is required (deploy needs an image name)`);
+  if (spec.namespace !== undefined) {
+    const invalid = nameProblem(spec.namespace);
+    if (invalid) r.problem(spec.line, `${path}.namespace ${invalid}`);
+  }
+  if (spec.skipBuild) {
+    if (spec.lang && !spec.handler) {
+      r.problem(spec.line, `${path}.handler is required when lang is set (the handler folder)`);
+    }
+    return;
+  }
+  const fix = 'or set skip_build: true to deploy a prebuilt image';
+  if (!spec.lang) r.problem(spec.line, `${path}.lang is required to build it (${fix})`);
+  if (!spec.handler) r.problem(spec.line, `${path}.handler is required to build it (${fix})`);
+}
+
+function readResources(r: YamlReader, entry: Entry, path: string): FunctionResources | undefined {
+  const section = readSection(r, entry, path, RESOURCE_KEYS);
+  if (section === undefined || section.size === 0) return undefined;
+  const out: FunctionResources = {};
+  assignDefined(out, {
+    memory: at(section, 'memory', (e) => readString(r, e, `${path}.memory`)),
+    cpu: at(section, 'cpu', (e) => readString(r, e, `${path}.cpu`)),
+  });
+  return out;
+}
+
+function stringMap(
+  r: YamlReader,
+  f: Map<string, Entry>,
+  path: string,
+  key: string,
+): Record<string, string> {
+  return at(f, key, (e) => readStringMap(r, e, `${path}.${key}`)) ?? {};
+}
+
+function stringList(r: YamlReader, f: Map<string, Entry>, path: string, key: string): string[] {
+  return at(f, key, (e) => readStringList(r, e, `${path}.${key}`)) ?? [];
+}
+
+/** `read(entry)` when `key` is present, else undefined. */
+export function at<T>(
+  entries: Map<string, Entry>,
+  key: string,
+  read: (entry: Entry) => T,
+): T | undefined {
+  const entry = entries.get(key);
+  return entry === undefined ? undefined : read(entry);
+}
+
+/** Copies the defined values only, so optional fields stay absent (exactOptionalPropertyTypes). */
+export function assignDefined<T extends object>(target: T, values: Partial<T>): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Parses a stack file (CONTRACT.md §5.1) into a checked Stack. Pure: the text and the
+ * environment come in as arguments; loading files is load.ts's job.
+ *
+ * Steps: `${VAR}` / `${VAR:-default}` substitution from `env` (envsubst.ts), YAML parsing with
+ * positions, then a schema check that collects every problem before throwing one StackError:
+ * - malformed YAML → STACK_SYNTAX, one `FILE:LINE: message (column N)` per YAML error;
+ * - schema problems → STACK_INVALID, one `FILE:LINE: field ...` per problem;
+ * - unknown keys and legacy values → warnings, `FILE:LINE: unknown key a.b.c (ignored)`.
+ *
+ * Rules beyond the types: `version`, when given, is `1.0`; `provider.name` is `openfaas` (2017's
+ * `faas` is accepted with a warning); `provider.network` (2017, Swarm) is accepted and ignored;
+ * `functions` is required and may be empty; function names are DNS labels. Which of image, lang
+ * and handler a function needs is decided in parse-function.ts. Values of environment, labels,
+ * annotations, build_args and build_secrets may be numbers or booleans, taken as the text
+ * written (`write_debug: true` is `"true"`), as faas-cli does; see yaml-reader.ts.
+ *
+ * @example
+ * const { stack, warnings } = parseStack(text, 'stack.yml', process.env);
+ *
+ * @module
+ */
+import { LineCounter, parseDocument } from 'yaml';
+import { StackError } from './errors.ts';
+import { envsubst } from './envsubst.ts';
+import { byKey, readSection, readString, readStringList } from './fields.ts';
+import { at, readFunction } from './parse-function.ts';
+import type {
+  Env,
+  FunctionSpec,
+  ParsedStack,
+  StackConfiguration,
+  StackProvider,
+  TemplateSource,
+} from './types.ts';
+import { YamlReader, yamlProblem } from './yaml-reader.ts';
+import type { Entry } from './yaml-reader.ts';
+
+export { envsubst };
+
+const TOP_KEYS = ['version', 'provider', 'functions', 'configuration'] as const;
+const PROVIDER_KEYS = ['name', 'gateway', 'network'] as const;
+const CONFIGURATION_KEYS = ['templates', 'copy'] as const;
+const TEMPLATE_KEYS = ['name', 'source'] as const;
+
+export function parseStack(text: string, file: string, env: Env): ParsedStack {
+  const lines = new LineCounter();
+  const doc = parseDocument(envsubst(text, env), { lineCounter: lines, merge: true });
+  if (doc.errors.length > 0) {
+    throw new StackError('STACK_SYNTAX', doc.errors.map((e) => yamlProblem(file, e)), {
+      cause: doc.errors[0],
+    });
+  }
+  const r = new YamlReader(file, doc, lines);
+  const root = r.resolve(doc.contents);
+  const entries = root === null ? [] : r.entries(root);
+  if (entries === undefined) {
+    r.problem(r.lineOf(root), 'a stack file must be a map with provider: and functions:');
+    throw new StackError('STACK_INVALID', r.problems);
+  }
+  const top = byKey(r, entries, '', TOP_KEYS);
+  const version = at(top, 'version', (e) => readVersion(r, e));
+  const provider = readProvider(r, top.get('provider'));
+  const functions = readFunctions(r, top.get('functions'));
+  const configuration = readConfiguration(r, top.get('configuration'));
+  if (r.problems.length > 0) throw new StackError('STACK_INVALID', r.problems);
+  const stack = { provider, functions, configuration, ...(version ? { version } : {}) };
+  return { stack, warnings: [...doc.warnings.map((w) => yamlProblem(file, w)), ...r.warnings] };
+}
+
+function readVersion(r: YamlReader, entry: Entry): string | undefined {
+  const version = readString(r, entry, 'version');
+  if (version !== undefined && version !== '1.0') {
+    r.problem(entry.line, `version must be 1.0, was ${JSON.stringify(version)}`);
+  }
+  return version;
+}
+
+function readProvider(r: YamlReader, entry: Entry | undefined): StackProvider {
+  const provider: StackProvider = { name: 'openfaas' };
+  const fix = 'add provider: {name: openfaas}';
+  if (entry === undefined) {
+    r.problem(1, `provider is required (${fix})`);
+    return provider;
+  }
+  const p = readSection(r, entry, 'provider', PROVIDER_KEYS);
+  if (p === undefined) return provider;
+  const name = at(p, 'name', (e) => readString(r, e, 'provider.name'));
+  const line = p.get('name')?.line ?? entry.line;
+  if (name === undefined) r.problem(line, `provider.name is required (${fix})`);
+  else if (name === 'faas') r.warn(line, 'provider.name "faas" is the 2017 spelling; use openfaas');
+  else if (name !== 'openfaas') {
+    r.problem(line, `provider.name must be openfaas, was ${JSON.stringify(name)}`);
+  }
+  const gateway = at(p, 'gateway', (e) => readString(r, e, 'provider.gateway'));
+  return gateway ? { ...provider, gateway } : provider;
+}
+
+function readFunctions(r: YamlReader, entry: Entry | undefined): FunctionSpec[] {
+  if (entry === undefined) {
+    r.problem(1, 'functions is required (a map from function name to its settings)');
+    return [];
+  }
+  if (entry.value === null) return [];
+  const entries = r.entries(entry.value);
+  if (entries === undefined) {
+    r.problem(entry.line, 'functions must be a map from function name to its settings');
+    return [];
+  }
+  return entries.flatMap((e) => readFunction(r, e) ?? []);
+}
+
+function readConfiguration(r: YamlReader, entry: Entry | undefined): StackConfiguration {
+  const configuration: StackConfiguration = { templates: [], copy: [] };
+  if (entry === undefined) return configuration;
+  const c = readSection(r, entry, 'configuration', CONFIGURATION_KEYS);
+  if (c === undefined) return configuration;
+  const copy = at(c, 'copy', (e) => readStringList(r, e, 'configuration.copy')) ?? [];
+  const templates = at(c, 'templates', (e) => readTemplates(r, e)) ?? [];
+  return { templates, copy };
+}
+
+function readTemplates(r: YamlReader, entry: Entry): TemplateSource[] {
+  const items = entry.value === null ? [] : r.items(entry.value);
+  if (items === undefined) {
+    r.problem(entry.line, 'configuration.templates must be a list of {name, source}');
+    return [];
+  }
+  return items.flatMap((item, index) => {
+    const path = `configuration.templates[${index}]`;
+    const t = readSection(r, { key: String(index), line: item.line, value: item.node }, path, TEMPLATE_KEYS);
+    if (t === undefined) return [];
+    const name = at(t, 'name', (e) => readString(r, e, `${path}.name`));
+    const source = at(t, 'source', (e) => readString(r, e, `${path}.source`));
+    if (!name) {
+      r.problem(item.line, `${path}.name is required`);
+      return [];
+    }
+    return [source ? { name, source } : { name }];
+  });
+}

@@ -1,0 +1,138 @@
+/**
+ * The faas CLI as a subprocess against the real gateway (local provider): login, deploy,
+ * list, describe, invoke, logs, secrets a function reads, remove, and the failures users hit.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { writeImage } from '../../gateway/providers/local/index.ts';
+import { ADMIN, freePort, startGateway, workDir } from './harness.ts';
+
+const CLI = resolve('dist/faas.mjs');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function faas(cwd: string, env: Record<string, string>, args: string[], stdin = ''): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+test('login, deploy, list, describe, invoke, logs, secrets, remove', async (t) => {
+  const dir = workDir(t);
+  // Reads its secret where the local provider puts it (FAAS_SECRETS_DIR), else OpenFaaS's path.
+  await writeImage(
+    join(dir, '.faas/images'),
+    'faas/greet:1',
+    { fprocess: 'sh greet.sh' },
+    {
+      'greet.sh':
+        'name=$(cat)\nkey=$(cat "${FAAS_SECRETS_DIR:-/var/openfaas/secrets}/api-key")\necho "hello $name ($key)"\n',
+    },
+  );
+  const port = await freePort();
+  await startGateway(t, dir, port);
+  const env = {
+    OPENFAAS_URL: `http://127.0.0.1:${port}`,
+    OPENFAAS_CONFIG: join(dir, 'cli-config'),
+  };
+  const run = (args: string[], stdin?: string) => faas(dir, env, args, stdin);
+
+  const noLogin = await run(['list']);
+  assert.equal(noLogin.code, 1);
+  assert.match(
+    noLogin.stderr,
+    /^Error: unauthorized \(401\) on listing functions: log in with `faas login/,
+  );
+
+  const bad = await run(['login', '--password-stdin'], 'wrong');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /username or password is incorrect/);
+  const login = await run(['login', '-u', ADMIN.user, '--password-stdin'], `${ADMIN.password}\n`);
+  assert.equal(login.code, 0, login.stderr);
+  assert.match(login.stdout, /credentials saved for admin http:\/\/127\.0\.0\.1:/);
+
+  const secret = await run(['secret', 'create', 'api-key', '--from-literal', 'k-123']);
+  assert.equal(secret.code, 0, secret.stderr);
+  const dup = await run(['secret', 'create', 'api-key', '--from-literal', 'x']);
+  assert.match(dup.stderr, /already exists/);
+
+  const deploy = await run([
+    'deploy',
+    '--image',
+    'faas/greet:1',
+    '--name',
+    'greet',
+    '--secret',
+    'api-key',
+    '--label',
+    'team=a',
+  ]);
+  assert.equal(deploy.code, 0, deploy.stderr);
+  assert.match(
+    deploy.stdout,
+    /Deployed\. 202 Accepted\.\nURL: http:\/\/127\.0\.0\.1:\d+\/function\/greet/,
+  );
+  assert.equal((await run(['ready', 'greet'])).code, 0);
+
+  const list = await run(['list', '-v']);
+  assert.match(list.stdout, /^Function\s+\tImage\s+\tInvocations\s+\tReplicas/);
+  assert.match(list.stdout, /greet\s+\tfaas\/greet:1\s+\t0\s+\t1/);
+  const json = JSON.parse((await run(['list', '--json'])).stdout) as {
+    name: string;
+    labels: Record<string, string>;
+  }[];
+  assert.equal(json[0]?.labels.team, 'a');
+
+  const invoke = await run(['invoke', 'greet'], 'world');
+  assert.equal(invoke.code, 0, invoke.stderr);
+  assert.equal(invoke.stdout, 'hello world (k-123)\n');
+
+  const describe = await run(['describe', 'greet']);
+  assert.match(describe.stdout, /Invocations:\s+1\n/);
+  assert.match(describe.stdout, /Available replicas:\s+1\n/);
+
+  const logs = await run(['logs', 'greet', '--tail', '50']);
+  assert.match(logs.stdout, /greet \(.+\) .*Forking fprocess\./);
+
+  await run(['secret', 'update', 'api-key', '--from-literal', 'k-456']);
+  assert.equal((await run(['invoke', 'greet'], 'again')).stdout, 'hello again (k-456)\n');
+  assert.match((await run(['secret', 'list'])).stdout, /^NAME\napi-key\n$/);
+
+  assert.equal((await run(['remove', 'greet'])).code, 0);
+  const gone = await run(['describe', 'greet']);
+  assert.equal(gone.code, 1);
+  assert.equal(gone.stderr, 'Error: no such function: greet\n');
+  const removeAgain = await run(['remove', 'greet']);
+  assert.match(removeAgain.stderr, /No existing function to remove: greet/);
+});
+
+test('failures are one line on stderr with a non-zero exit', async (t) => {
+  const dir = workDir(t);
+  const env = { OPENFAAS_URL: 'http://127.0.0.1:1', OPENFAAS_CONFIG: join(dir, 'cfg') };
+  const down = await faas(dir, env, ['list']);
+  assert.equal(down.code, 1);
+  assert.match(
+    down.stderr,
+    /^Error: cannot reach the gateway at http:\/\/127\.0\.0\.1:1 \(.+\): is it running\? Start one with `npm start`\n$/,
+  );
+  const half = await faas(dir, env, ['deploy', '--image', 'x']);
+  assert.match(half.stderr, /needs both --image and --name/);
+  const unknown = await faas(dir, env, ['frobnicate']);
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+});

@@ -1,0 +1,53 @@
+/** Runs the built gateway (dist/gateway.mjs) in a temp folder, as a user would. */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TestContext } from 'node:test';
+import { eventually } from '../watchdog/harness.ts';
+
+export const GATEWAY = resolve('dist/gateway.mjs');
+export const ADMIN = { user: 'admin', password: 'e2e-password' } as const;
+
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+export function workDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'faas-e2e-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export async function startGateway(
+  t: TestContext,
+  dir: string,
+  port: number,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [GATEWAY], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, port: String(port), admin_password: ADMIN.password },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  t.after(() => child.kill('SIGKILL'));
+  await eventually(() => {
+    if (child.exitCode !== null) throw new Error(`gateway exited:\n${log}`);
+    return log.includes('listening on');
+  }, 15_000);
+  return child;
+}
+
+export async function stopGateway(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
