@@ -1,9 +1,11 @@
 /** prefork mode: still one process per request, but started before the request arrives. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import request from 'supertest';
-import { eventually, script, sleep, startWatchdog, tempDir } from './harness.ts';
+import { eventually, isRunning, script, sleep, startWatchdog, tempDir } from './harness.ts';
 
 const HANDLER = `import { readFileSync } from 'node:fs';
 const meta = JSON.parse(readFileSync(3, 'utf8'));
@@ -131,4 +133,60 @@ test('a malformed fd 4 response head is a 500 naming the problem', async (t) => 
   const res = await request(wd.url).post('/').send('');
   assert.equal(res.status, 500);
   assert.match(res.text, /response head on fd 4 that is not JSON: not json/);
+});
+
+/** A handler that commits early: body on stdout, a head on fd 4, both closed, then `rest`. */
+const committing = (head: string, rest: string): string =>
+  `#!/bin/sh\ncat >/dev/null\necho early body\nexec 1>&-\necho '${head}' >&4\nexec 4>&-\n${rest}\n`;
+
+test('a handler that closes stdout and fd 4 after its head is answered before it exits', async (t) => {
+  const dir = tempDir(t);
+  const marker = join(dir, 'finished');
+  const handler = script(dir, 'early.sh', committing('{"status":202}', `sleep 1\ntouch ${marker}`));
+  const wd = await startWatchdog(t, { fprocess: handler, mode: 'prefork', prefork_pool: '1' });
+  await eventually(() => pidsOf(handler).length === 1);
+  const [taken] = pidsOf(handler);
+  const res = await request(wd.url).post('/').send('x');
+  assert.equal(res.status, 202);
+  assert.equal(res.text, 'early body\n');
+  assert.equal(existsSync(marker), false, 'the response came while the handler still ran');
+  await sleep(200);
+  assert.deepEqual(pidsOf(handler), [taken], 'no refill while the taken process runs');
+  await eventually(() => existsSync(marker));
+  await eventually(() => pidsOf(handler).length === 1 && !pidsOf(handler).includes(taken!));
+  assert.ok(!wd.logs.some((l) => l.includes('Error')), wd.logs.join('\n'));
+});
+
+test('a non-zero exit after an early response is logged as an error', async (t) => {
+  const dir = tempDir(t);
+  const handler = script(dir, 'fails-late.sh', committing('{}', 'exit 3'));
+  const wd = await startWatchdog(t, { fprocess: handler, mode: 'prefork' });
+  await request(wd.url).post('/').send('x').expect(200, 'early body\n');
+  await eventually(() =>
+    wd.logs.some((l) => l.endsWith('Error: exit status 3 (after its response was sent)')),
+  );
+});
+
+test('a handler still running 3 s after its early response is killed with its group', async (t) => {
+  const dir = tempDir(t);
+  const pidFile = join(dir, 'pid');
+  const handler = script(
+    dir,
+    'lingers.sh',
+    committing('{}', `echo $$ > ${pidFile}\nexec sleep 30`),
+  );
+  const wd = await startWatchdog(t, { fprocess: handler, mode: 'prefork' });
+  await request(wd.url).post('/').send('x').expect(200, 'early body\n');
+  await eventually(() => existsSync(pidFile));
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  assert.ok(isRunning(pid));
+  await eventually(() => !isRunning(pid), 8000);
+  assert.ok(wd.logs.some((l) => l.endsWith('Killed process: still running 3s after its response')));
+});
+
+test('a head from a handler killed at exec_timeout is not a response: 408', async (t) => {
+  const dir = tempDir(t);
+  const handler = script(dir, 'slow.sh', '#!/bin/sh\necho \'{"status":201}\' >&4\nexec sleep 30\n');
+  const wd = await startWatchdog(t, { fprocess: handler, mode: 'prefork', exec_timeout: '0.3' });
+  await request(wd.url).post('/').send('x').expect(408, 'Killed process.\n');
 });

@@ -4,22 +4,15 @@
  * prefork only changes where the process comes from: a pool started ahead of the request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
-import {
-  BodyTooLargeError,
-  cgiEnv,
-  marshalRequest,
-  readBody,
-  requestMeta,
-  sniffContentType,
-} from '../request.ts';
-import { exitErrorText, spawnHandler } from '../process.ts';
+import { BodyTooLargeError, cgiEnv, readBody, sniffContentType } from '../request.ts';
+import { spawnHandler } from '../process.ts';
 import type { HandlerProcess } from '../process.ts';
+import { execute } from './execute.ts';
+import type { Result } from './execute.ts';
 import { parseResponseHead } from './response-head.ts';
 import type { ResponseHead } from './response-head.ts';
 import { chosenContentType, durationSeconds, sendText, writeHead } from './runner.ts';
 import type { Runner, RunnerDeps } from './runner.ts';
-import { lineLogger } from '../log.ts';
 import { PreforkPool } from './prefork-pool.ts';
 
 /** fork: the classic contract, stdin, stdout and stderr (every extra pipe costs per request). */
@@ -62,10 +55,6 @@ const toLine = (req: IncomingMessage) => ({
   rawHeaders: req.rawHeaders,
 });
 
-function collect(stream: Readable | null | undefined, into: Buffer[]): void {
-  stream?.on('data', (chunk: Buffer) => into.push(chunk));
-}
-
 function bufferedRunner(
   deps: RunnerDeps,
   take: (req: IncomingMessage) => HandlerProcess,
@@ -93,57 +82,6 @@ function bufferedRunner(
       respond(deps, req, res, result, start);
     },
   };
-}
-
-interface Result {
-  readonly timedOut: boolean;
-  readonly error: string | undefined;
-  readonly output: Buffer;
-  readonly head: Buffer;
-}
-
-async function execute(
-  deps: RunnerDeps,
-  proc: HandlerProcess,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: Buffer,
-): Promise<Result> {
-  const { config, logger } = deps;
-  const output: Buffer[] = [];
-  const head: Buffer[] = [];
-  const { stdin, stdout, stderr, requestFd, responseFd } = proc;
-  collect(stdout, output);
-  if (config.combineOutput) collect(stderr, output);
-  else pipeToLog(stderr, lineLogger(logger, 'stderr: '));
-  collect(responseFd, head);
-  requestFd?.end(requestMeta(req));
-  stdin?.end(config.marshalRequest ? marshalRequest(body, req.rawHeaders) : body);
-
-  let timedOut = false;
-  const timer =
-    config.execTimeoutMs > 0
-      ? setTimeout(() => {
-          timedOut = true;
-          proc.kill('SIGKILL');
-        }, config.execTimeoutMs)
-      : undefined;
-  const abandon = (): void => proc.kill('SIGKILL'); // the client went away
-  res.once('close', abandon);
-  const exit = await proc.exited;
-  clearTimeout(timer);
-  res.off('close', abandon);
-  return {
-    timedOut,
-    error: exitErrorText(config.fprocess[0]!, exit),
-    output: Buffer.concat(output),
-    head: Buffer.concat(head),
-  };
-}
-
-function pipeToLog(stream: Readable | null | undefined, log: ReturnType<typeof lineLogger>): void {
-  stream?.on('data', (c: Buffer) => log.write(c));
-  stream?.once('end', () => log.end());
 }
 
 function respond(

@@ -2,6 +2,8 @@
  * Handler processes started before their request arrives, so interpreter start-up is off the
  * request path. Each is still used for exactly one request. One that dies while waiting is
  * replaced, with back-off when they keep dying (a broken handler must not spin the CPU).
+ * A taken process is replaced once it has exited, not when it is taken: a process starting up
+ * would compete for the CPU with the one serving the request.
  */
 import type { HandlerProcess } from '../process.ts';
 import type { Logger } from '../log.ts';
@@ -21,11 +23,13 @@ export class PreforkPool {
     this.refill();
   }
 
-  /** A waiting process, or a fresh one when the pool is empty. */
+  /** A waiting process, or a fresh one when the pool is empty; the refill starts at its exit. */
   take(): HandlerProcess {
-    const proc = this.idle.shift();
-    this.scheduleRefill();
-    return proc ?? this.spawn();
+    const waiting = this.idle.shift();
+    if (waiting) return waiting; // add() refills when it exits
+    const fresh = this.spawn();
+    void fresh.exited.then(() => this.scheduleRefill());
+    return fresh;
   }
 
   get idleCount(): number {
@@ -59,6 +63,7 @@ export class PreforkPool {
       const i = this.idle.indexOf(proc);
       if (i === -1) {
         this.failures = 0; // it was taken and served its request
+        this.scheduleRefill();
         return;
       }
       this.idle.splice(i, 1);
