@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { VERSION } from './context.ts';
 import type { CliContext } from './context.ts';
+import { registerBuildCommands } from './commands/build.ts';
 import { registerDeployFromFlags } from './commands/deploy.ts';
 import { deployFromStack } from './commands/stack-deploy.ts';
 import { registerFunctionCommands } from './commands/functions.ts';
@@ -21,5 +22,6 @@ export function createProgram(ctx: CliContext): Command {
   registerSecretCommands(program, ctx);
   registerLoginCommands(program, ctx);
   registerDeployFromFlags(program, ctx, (o) => deployFromStack(ctx, o));
+  registerBuildCommands(program, ctx);
   return program;
 }

@@ -25,9 +25,13 @@ export function parseEnvironmentFile(text: string, file: string): ParsedEnvironm
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, merge: true });
   if (doc.errors.length > 0) {
-    throw new StackError('STACK_SYNTAX', doc.errors.map((e) => yamlProblem(file, e)), {
-      cause: doc.errors[0],
-    });
+    throw new StackError(
+      'STACK_SYNTAX',
+      doc.errors.map((e) => yamlProblem(file, e)),
+      {
+        cause: doc.errors[0],
+      },
+    );
   }
   const r = new YamlReader(file, doc, lines);
   const root = r.resolve(doc.contents);

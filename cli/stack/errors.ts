@@ -6,6 +6,7 @@
  */
 export const STACK_ERROR_CODES = {
   STACK_NOT_FOUND: 'no stack file at the given path, nor stack.yml or stack.yaml by default',
+  STACK_URL_UNSUPPORTED: '-f was given a URL; only local stack files are read',
   STACK_UNREADABLE: 'the stack file or one of its environment_file entries cannot be read',
   STACK_SYNTAX: 'the file is not well-formed YAML',
   STACK_INVALID: 'the YAML does not follow the stack file schema',

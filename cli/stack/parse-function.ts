@@ -11,7 +11,14 @@
  * @module
  */
 import { nameProblem } from '../../gateway/contract/names.ts';
-import { byKey, readBool, readSection, readString, readStringList, readStringMap } from './fields.ts';
+import {
+  byKey,
+  readBool,
+  readSection,
+  readString,
+  readStringList,
+  readStringMap,
+} from './fields.ts';
 import type { FunctionResources, FunctionSpec } from './types.ts';
 import type { Entry, YamlReader } from './yaml-reader.ts';
 
@@ -51,21 +58,22 @@ export function readFunction(r: YamlReader, entry: Entry): FunctionSpec | undefi
     return undefined;
   }
   const f = byKey(r, entries, path, FUNCTION_KEYS);
-  const text = (key: string): string | undefined => at(f, key, (e) => readString(r, e, `${path}.${key}`));
+  const text = (key: string): string | undefined =>
+    at(f, key, (e) => readString(r, e, `${path}.${key}`));
+  const flag = (key: string): boolean =>
+    at(f, key, (e) => readBool(r, e, `${path}.${key}`)) ?? false;
   const spec: FunctionSpec = {
     name,
     line: entry.line,
     image: text('image') ?? '',
-    skipBuild: at(f, 'skip_build', (e) => readBool(r, e, `${path}.skip_build`)) ?? false,
+    skipBuild: flag('skip_build'),
     environment: stringMap(r, f, path, 'environment'),
     environmentFile: stringList(r, f, path, 'environment_file'),
     secrets: stringList(r, f, path, 'secrets'),
     labels: stringMap(r, f, path, 'labels'),
     annotations: stringMap(r, f, path, 'annotations'),
     constraints: stringList(r, f, path, 'constraints'),
-    readonlyRootFilesystem:
-      at(f, 'readonly_root_filesystem', (e) => readBool(r, e, `${path}.readonly_root_filesystem`)) ??
-      false,
+    readonlyRootFilesystem: flag('readonly_root_filesystem'),
     buildArgs: stringMap(r, f, path, 'build_args'),
     buildOptions: stringList(r, f, path, 'build_options'),
     buildSecrets: stringMap(r, f, path, 'build_secrets'),
@@ -74,7 +82,7 @@ export function readFunction(r: YamlReader, entry: Entry): FunctionSpec | undefi
     lang: text('lang'),
     handler: text('handler'),
     fprocess: text('fprocess'),
-    namespace: text('namespace'),
+    namespace: at(f, 'namespace', (e) => readNamespace(r, e, `${path}.namespace`)),
     platforms: text('platforms'),
     limits: at(f, 'limits', (e) => readResources(r, e, `${path}.limits`)),
     requests: at(f, 'requests', (e) => readResources(r, e, `${path}.requests`)),
@@ -85,10 +93,6 @@ export function readFunction(r: YamlReader, entry: Entry): FunctionSpec | undefi
 
 function checkRequired(r: YamlReader, spec: FunctionSpec, path: string): void {
   if (!spec.image) r.problem(spec.line, `${path}.image is required (deploy needs an image name)`);
-  if (spec.namespace !== undefined) {
-    const invalid = nameProblem(spec.namespace);
-    if (invalid) r.problem(spec.line, `${path}.namespace ${invalid}`);
-  }
   if (spec.skipBuild) {
     if (spec.lang && !spec.handler) {
       r.problem(spec.line, `${path}.handler is required when lang is set (the handler folder)`);
@@ -98,6 +102,13 @@ function checkRequired(r: YamlReader, spec: FunctionSpec, path: string): void {
   const fix = 'or set skip_build: true to deploy a prebuilt image';
   if (!spec.lang) r.problem(spec.line, `${path}.lang is required to build it (${fix})`);
   if (!spec.handler) r.problem(spec.line, `${path}.handler is required to build it (${fix})`);
+}
+
+function readNamespace(r: YamlReader, entry: Entry, path: string): string | undefined {
+  const namespace = readString(r, entry, path);
+  const invalid = namespace === undefined ? undefined : nameProblem(namespace);
+  if (invalid) r.problem(entry.line, `${path} ${invalid}`);
+  return namespace;
 }
 
 function readResources(r: YamlReader, entry: Entry, path: string): FunctionResources | undefined {
@@ -134,7 +145,7 @@ export function at<T>(
   return entry === undefined ? undefined : read(entry);
 }
 
-/** Copies the defined values only, so optional fields stay absent (exactOptionalPropertyTypes). */
+/** Copies the defined values only, so an optional field is absent rather than `undefined`. */
 export function assignDefined<T extends object>(target: T, values: Partial<T>): void {
   for (const [key, value] of Object.entries(values)) {
     if (value !== undefined) (target as Record<string, unknown>)[key] = value;

@@ -47,9 +47,13 @@ export function parseStack(text: string, file: string, env: Env): ParsedStack {
   const lines = new LineCounter();
   const doc = parseDocument(envsubst(text, env), { lineCounter: lines, merge: true });
   if (doc.errors.length > 0) {
-    throw new StackError('STACK_SYNTAX', doc.errors.map((e) => yamlProblem(file, e)), {
-      cause: doc.errors[0],
-    });
+    throw new StackError(
+      'STACK_SYNTAX',
+      doc.errors.map((e) => yamlProblem(file, e)),
+      {
+        cause: doc.errors[0],
+      },
+    );
   }
   const r = new YamlReader(file, doc, lines);
   const root = r.resolve(doc.contents);
@@ -128,7 +132,12 @@ function readTemplates(r: YamlReader, entry: Entry): TemplateSource[] {
   }
   return items.flatMap((item, index) => {
     const path = `configuration.templates[${index}]`;
-    const t = readSection(r, { key: String(index), line: item.line, value: item.node }, path, TEMPLATE_KEYS);
+    const t = readSection(
+      r,
+      { key: String(index), line: item.line, value: item.node },
+      path,
+      TEMPLATE_KEYS,
+    );
     if (t === undefined) return [];
     const name = at(t, 'name', (e) => readString(r, e, `${path}.name`));
     const source = at(t, 'source', (e) => readString(r, e, `${path}.source`));
