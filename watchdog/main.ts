@@ -11,6 +11,7 @@ import { ConfigError, configWarnings, readConfig } from './config.ts';
 import type { WatchdogConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { WatchdogMetrics } from './metrics.ts';
+import { ProcessGroups } from './process.ts';
 import { createRunner } from './runners/index.ts';
 import { createWatchdog } from './server.ts';
 
@@ -36,7 +37,10 @@ async function main(): Promise<void> {
   for (const w of configWarnings(config)) logger.log(`Warning: ${w}`);
   const lockFile = config.suppressLock ? undefined : join(tmpdir(), '.lock');
   if (lockFile) writeFileSync(lockFile, '');
-  const runner = createRunner({ config, logger, baseEnv: process.env });
+  const groups = new ProcessGroups();
+  // Handlers lead their own process groups: take them down on any exit but a SIGKILL.
+  process.on('exit', () => groups.killAll());
+  const runner = createRunner({ config, logger, baseEnv: process.env, groups });
   const metrics = new WatchdogMetrics();
   const watchdog = createWatchdog({ config, logger, runner, metrics, lockFile });
 

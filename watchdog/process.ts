@@ -87,3 +87,26 @@ export function exitErrorText(cmd: string, exit: Exit): string | undefined {
   if (exit.code !== 0) return `exit status ${exit.code ?? -1}`;
   return undefined;
 }
+
+/**
+ * The handler process groups a watchdog has started and that have not exited yet. Each leads
+ * its own group, so nothing kills them with the watchdog: main.ts kills them all on its way
+ * out ('exit' covers process.exit and uncaught exceptions; after a SIGKILL of the watchdog it
+ * is up to the container runtime, which stops the whole container).
+ */
+export class ProcessGroups {
+  private readonly live = new Set<HandlerProcess>();
+
+  /** spawnHandler, remembered until the process has exited. */
+  spawn(argv: readonly string[], env: NodeJS.ProcessEnv, stdio: StdioOptions): HandlerProcess {
+    const proc = spawnHandler(argv, env, stdio);
+    this.live.add(proc);
+    void proc.exited.then(() => this.live.delete(proc));
+    return proc;
+  }
+
+  /** SIGKILLs every live group; synchronous, so it can run in a process 'exit' handler. */
+  killAll(): void {
+    for (const proc of this.live) proc.kill('SIGKILL');
+  }
+}

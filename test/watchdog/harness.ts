@@ -12,6 +12,7 @@ import type { TestContext } from 'node:test';
 import { readConfig } from '../../watchdog/config.ts';
 import type { WatchdogConfig } from '../../watchdog/config.ts';
 import { createLogger } from '../../watchdog/log.ts';
+import { ProcessGroups } from '../../watchdog/process.ts';
 import { WatchdogMetrics } from '../../watchdog/metrics.ts';
 import { createRunner } from '../../watchdog/runners/index.ts';
 import { createWatchdog } from '../../watchdog/server.ts';
@@ -54,7 +55,8 @@ export async function startWatchdog(
   const logger = createLogger((s) => logs.push(s.trimEnd()), config.prefixLogs);
   const lockFile = join(tempDir(t), '.lock');
   writeFileSync(lockFile, '');
-  const runner = createRunner({ config, logger, baseEnv });
+  const groups = new ProcessGroups();
+  const runner = createRunner({ config, logger, baseEnv, groups });
   const metrics = new WatchdogMetrics();
   const watchdog = createWatchdog({
     config,
@@ -70,6 +72,7 @@ export async function startWatchdog(
     watchdog.server.close();
     watchdog.metricsServer.close();
     await runner.close();
+    groups.killAll(); // what main.ts does at exit: no handler outlives its test
   });
   const port = (watchdog.server.address() as AddressInfo).port;
   const metricsPort = (watchdog.metricsServer.address() as AddressInfo).port;

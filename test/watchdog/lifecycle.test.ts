@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import request from 'supertest';
 import {
   BUNDLE,
   eventually,
+  isRunning,
   script,
   sleep,
   spawnWatchdog,
@@ -123,4 +124,27 @@ test('SIGTERM: a request still running after write_timeout does not hold the exi
   wd.child.kill('SIGTERM');
   assert.equal(await wd.exited, 0);
   assert.equal(await pending, 'cut');
+});
+
+test('the watchdog takes handler process groups down with it when it exits', async (t) => {
+  const dir = tempDir(t);
+  const pidFile = join(dir, 'pid');
+  // Commits its response early, then lingers (prefork): still running when the watchdog exits.
+  const handler = script(
+    dir,
+    'lingers.sh',
+    `#!/bin/sh\ncat >/dev/null\necho ok\nexec 1>&-\necho '{}' >&4\nexec 4>&-\necho $$ > ${pidFile}.new\nmv ${pidFile}.new ${pidFile}\nexec sleep 30\n`,
+  );
+  const wd = await spawnWatchdog(t, {
+    fprocess: handler,
+    mode: 'prefork',
+    healthcheck_interval: '0',
+  });
+  await request(wd.url).post('/').send('').expect(200, 'ok\n');
+  await eventually(() => existsSync(pidFile));
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  wd.child.kill('SIGTERM');
+  assert.equal(await wd.exited, 0);
+  assert.ok(pid > 0);
+  await eventually(() => !isRunning(pid), 2000); // well before the 3 s linger limit
 });

@@ -173,7 +173,7 @@ test('a handler still running 3 s after its early response is killed with its gr
   const handler = script(
     dir,
     'lingers.sh',
-    committing('{}', `echo $$ > ${pidFile}\nexec sleep 30`),
+    committing('{}', `echo $$ > ${pidFile}.new\nmv ${pidFile}.new ${pidFile}\nexec sleep 30`),
   );
   const wd = await startWatchdog(t, { fprocess: handler, mode: 'prefork' });
   await request(wd.url).post('/').send('x').expect(200, 'early body\n');

@@ -5,7 +5,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, cgiEnv, readBody, sniffContentType } from '../request.ts';
-import { spawnHandler } from '../process.ts';
 import type { HandlerProcess } from '../process.ts';
 import { execute } from './execute.ts';
 import type { Result } from './execute.ts';
@@ -23,11 +22,11 @@ const PREFORK_STDIO = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] as const;
 const PREFORK_ENV = { FAAS_REQUEST_FD: '3', FAAS_RESPONSE_FD: '4' };
 
 export function createForkRunner(deps: RunnerDeps): Runner {
-  const { config } = deps;
+  const { config, groups } = deps;
   // A plain copy, made once: spreading process.env itself costs ~70 µs per request.
   const baseEnv = { ...deps.baseEnv };
   return bufferedRunner(deps, (req) =>
-    spawnHandler(
+    groups.spawn(
       config.fprocess,
       config.cgiHeaders ? { ...baseEnv, ...cgiEnv(toLine(req)) } : baseEnv,
       [...FORK_STDIO],
@@ -36,9 +35,9 @@ export function createForkRunner(deps: RunnerDeps): Runner {
 }
 
 export function createPreforkRunner(deps: RunnerDeps): Runner {
-  const { config, baseEnv, logger } = deps;
+  const { config, baseEnv, logger, groups } = deps;
   const env = { ...baseEnv, ...PREFORK_ENV };
-  const pool = new PreforkPool(() => spawnHandler(config.fprocess, env, [...PREFORK_STDIO]), {
+  const pool = new PreforkPool(() => groups.spawn(config.fprocess, env, [...PREFORK_STDIO]), {
     size: config.preforkPool,
     logger,
   });

@@ -41,9 +41,9 @@ export function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
 }
 
 export function createHttpRunner(deps: RunnerDeps): Runner {
-  const { config, logger, baseEnv } = deps;
+  const { config, logger, baseEnv, groups } = deps;
   const url = config.upstreamUrl!;
-  const upstream = new Upstream(config.fprocess, baseEnv, url, logger);
+  const upstream = new Upstream(config.fprocess, baseEnv, url, logger, groups);
   const agent = new Agent({ keepAlive: true });
   upstream.start();
   return {

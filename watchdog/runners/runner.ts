@@ -5,6 +5,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { WatchdogConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { ProcessGroups } from '../process.ts';
 
 export interface Runner {
   /** Serves one request; settles once the response is sent or the client has gone. */
@@ -20,6 +21,8 @@ export interface RunnerDeps {
   readonly logger: Logger;
   /** The environment handler processes inherit. */
   readonly baseEnv: NodeJS.ProcessEnv;
+  /** Starts handler processes and remembers them until they exit. */
+  readonly groups: ProcessGroups;
 }
 
 /** `X-Duration-Seconds` as the classic watchdog prints it (Go's %f). */

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { byteLimit, cgiEnv, sniffContentType } from '../request.ts';
-import { exitErrorText, spawnHandler } from '../process.ts';
+import { exitErrorText } from '../process.ts';
 import { lineLogger } from '../log.ts';
 import { chosenContentType, durationSeconds, sendText, writeHead } from './runner.ts';
 import type { Runner, RunnerDeps } from './runner.ts';
@@ -22,13 +22,13 @@ export function createStreamingRunner(deps: RunnerDeps): Runner {
 }
 
 async function run(deps: RunnerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { config, logger, baseEnv } = deps;
+  const { config, logger, baseEnv, groups } = deps;
   const start = performance.now();
   logger.log('Forking fprocess.');
   const cgi = config.cgiHeaders
     ? cgiEnv({ method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders })
     : {};
-  const proc = spawnHandler(config.fprocess, { ...baseEnv, ...cgi }, ['pipe', 'pipe', 'pipe']);
+  const proc = groups.spawn(config.fprocess, { ...baseEnv, ...cgi }, ['pipe', 'pipe', 'pipe']);
   const stdin = proc.stdin!;
   const stdout = proc.stdout!;
   const stderr = proc.stderr!;

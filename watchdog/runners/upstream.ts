@@ -3,8 +3,7 @@
  * it exits, and reported ready only while its port accepts connections.
  */
 import { connect } from 'node:net';
-import { spawnHandler } from '../process.ts';
-import type { HandlerProcess } from '../process.ts';
+import type { HandlerProcess, ProcessGroups } from '../process.ts';
 import { lineLogger } from '../log.ts';
 import type { Logger } from '../log.ts';
 
@@ -24,6 +23,7 @@ export class Upstream {
     private readonly env: NodeJS.ProcessEnv,
     private readonly url: URL,
     private readonly logger: Logger,
+    private readonly groups: ProcessGroups,
   ) {}
 
   get ready(): boolean {
@@ -32,7 +32,7 @@ export class Upstream {
 
   start(): void {
     if (this.stopped) return;
-    const proc = spawnHandler(this.argv, this.env, ['ignore', 'pipe', 'pipe']);
+    const proc = this.groups.spawn(this.argv, this.env, ['ignore', 'pipe', 'pipe']);
     this.proc = proc;
     const out = lineLogger(this.logger, '');
     const err = lineLogger(this.logger, 'stderr: ');
