@@ -28,6 +28,7 @@ export interface AppDeps {
   readonly credentials: Credentials | undefined;
   readonly namespace: string;
   readonly maxRequestBytes: number;
+  readonly maxReplicas: number;
   readonly version: string;
 }
 

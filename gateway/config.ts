@@ -24,6 +24,7 @@ export interface GatewayConfig {
   readonly stateDir: string;
   readonly imageStore: string;
   readonly namespace: string;
+  readonly maxReplicas: number;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -36,6 +37,7 @@ export const DEFAULTS = Object.freeze({
   basicAuth: true,
   stateDir: '.faas',
   namespace: 'openfaas-fn',
+  maxReplicas: 20,
 });
 
 export class GatewayConfigError extends Error {
@@ -62,6 +64,7 @@ export function readConfig(env: Env, cwd: string): GatewayConfig {
     stateDir,
     imageStore: resolve(cwd, r.raw('image_store') ?? join(stateDir, 'images')),
     namespace: DEFAULTS.namespace,
+    maxReplicas: r.int('max_replicas', DEFAULTS.maxReplicas, 1, 1000),
   };
   if (config.upstreamTimeoutMs >= config.writeTimeoutMs) {
     r.problems.push(

@@ -48,6 +48,6 @@ export async function loadCredentials(o: {
   const fresh = randomBytes(24).toString('base64url');
   await mkdir(o.secretMountPath, { recursive: true, mode: 0o700 });
   await writeFile(join(o.secretMountPath, USER_FILE), `${user}\n`, { mode: 0o600 });
-  await writeFile(passwordFile, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
+  await writeFile(passwordFile, `${fresh}\n`, { mode: 0o600 });
   return { user, password: fresh, passwordFile, generated: true };
 }

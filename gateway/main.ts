@@ -2,16 +2,18 @@
  * Composition root of the gateway: reads the env, builds the provider and the app, listens,
  * and stops cleanly on SIGTERM/SIGINT (replicas are stopped; deployments persist).
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { GatewayConfigError, readConfig } from './config.ts';
 import type { GatewayConfig } from './config.ts';
 import { loadCredentials } from './credentials.ts';
+import type { LoadedCredentials } from './credentials.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { FunctionCache } from './invoke/function-cache.ts';
 import { createInvoker } from './invoke/proxy.ts';
 import { consoleLogger } from './log.ts';
+import type { Logger } from './log.ts';
 import { LocalProvider } from './providers/local/index.ts';
 
 const VERSION = '0.1.0';
@@ -33,6 +35,36 @@ function replicaEnv(): Record<string, string> {
   return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
 }
 
+/** read_timeout bounds receiving a request; write_timeout cuts a response that stalls (follow logs excepted). */
+function applyTimeouts(server: Server, config: GatewayConfig): void {
+  server.requestTimeout = config.readTimeoutMs;
+  server.headersTimeout = Math.min(config.readTimeoutMs, 60_000);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.startsWith('/system/logs')) return;
+    res.setTimeout(config.writeTimeoutMs, () => res.destroy());
+  });
+}
+
+function announce(
+  logger: Logger,
+  config: GatewayConfig,
+  credentials: LoadedCredentials | undefined,
+): void {
+  logger.info(
+    `faas gateway ${VERSION} listening on http://${config.bindAddress}:${config.port} (provider: local)`,
+  );
+  if (credentials === undefined)
+    return logger.info('basic auth is off (basic_auth=false): /system/* is open');
+  if (credentials.generated) {
+    logger.info(
+      `admin user: ${credentials.user}; generated password (shown once): ${credentials.password}`,
+    );
+    logger.info(`the password is stored in ${credentials.passwordFile} (owner-only)`);
+  } else if (credentials.passwordFile) {
+    logger.info(`admin user: ${credentials.user}; password in ${credentials.passwordFile}`);
+  }
+}
+
 async function main(): Promise<void> {
   const config = load();
   const logger = consoleLogger();
@@ -49,13 +81,14 @@ async function main(): Promise<void> {
     (await provider.list(config.namespace)).map((f) => ({ name: f.name, replicas: f.replicas })),
   );
   const functions = new FunctionCache(provider);
+  const { namespace, upstreamTimeoutMs, maxRequestBytes, maxReplicas } = config;
   const invoker = createInvoker({
     resolver: provider,
     functions,
     metrics,
-    namespace: config.namespace,
-    upstreamTimeoutMs: config.upstreamTimeoutMs,
-    maxRequestBytes: config.maxRequestBytes,
+    namespace,
+    upstreamTimeoutMs,
+    maxRequestBytes,
     readyWaitMs: READY_WAIT_MS,
   });
   const credentials = config.basicAuth ? await loadCredentials(config) : undefined;
@@ -66,30 +99,17 @@ async function main(): Promise<void> {
     metrics,
     logger,
     credentials,
-    namespace: config.namespace,
-    maxRequestBytes: config.maxRequestBytes,
+    namespace,
+    maxRequestBytes,
+    maxReplicas,
     version: VERSION,
   });
   const server: Server = app.listen(config.port, config.bindAddress);
-  server.requestTimeout = config.readTimeoutMs;
-  server.headersTimeout = Math.min(config.readTimeoutMs, 60_000);
-  server.on('request', (_req, res) => res.setTimeout(config.writeTimeoutMs, () => res.destroy()));
+  applyTimeouts(server, config);
   await new Promise<void>((resolve, reject) =>
     server.once('listening', resolve).once('error', reject),
   );
-
-  logger.info(
-    `faas gateway ${VERSION} listening on http://${config.bindAddress}:${config.port} (provider: local)`,
-  );
-  if (credentials === undefined)
-    logger.info('basic auth is off (basic_auth=false): /system/* is open');
-  else if (credentials.generated) {
-    logger.info(
-      `admin user: ${credentials.user}; generated password (shown once): ${credentials.password}`,
-    );
-    logger.info(`the password is stored in ${credentials.passwordFile} (owner-only)`);
-  } else if (credentials.passwordFile)
-    logger.info(`admin user: ${credentials.user}; password in ${credentials.passwordFile}`);
+  announce(logger, config, credentials);
 
   let stopping = false;
   const stop = (): void => {

@@ -37,3 +37,9 @@ export class FaasError extends Error {
 
 export const isFaasError = (err: unknown, code?: ErrorCode): err is FaasError =>
   err instanceof FaasError && (code === undefined || err.code === code);
+
+export const tooLarge = (limit: number): FaasError =>
+  new FaasError(
+    'PAYLOAD_TOO_LARGE',
+    `Request body too large: the limit is ${limit} bytes (max_request_bytes)`,
+  );

@@ -8,6 +8,18 @@ import type { DeleteFunctionRequest, FunctionDeployment, ValidDeployment } from 
 
 type Obj = Record<string, unknown>;
 
+const MAX_IMAGE_LENGTH = 255;
+
+/** No lone surrogates: such a string cannot become a file name or a URL. */
+function wellFormed(s: string): boolean {
+  try {
+    encodeURIComponent(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class Checker {
@@ -42,7 +54,21 @@ class Checker {
       this.problems.push(`${field}: must be an object of strings`);
       return undefined;
     }
-    return v as Record<string, string>;
+    // A NUL cannot reach a process's environment or a label, and an env key cannot hold '='.
+    for (const [k, x] of Object.entries(v as Record<string, string>)) {
+      if (
+        k === '' ||
+        k.includes('\0') ||
+        (x as string).includes('\0') ||
+        (field === 'envVars' && k.includes('='))
+      ) {
+        this.problems.push(
+          `${field}: key ${JSON.stringify(k.slice(0, 80))} or its value is not allowed (empty, NUL${field === 'envVars' ? " or '='" : ''})`,
+        );
+        return undefined;
+      }
+    }
+    return Object.assign(Object.create(null) as Record<string, string>, v);
   }
 
   list(field: string): string[] | undefined {
@@ -78,6 +104,16 @@ export function parseDeployment(body: unknown, defaultNamespace: string): ValidD
   const c = checker(body, 'a function deployment');
   const service = c.name('service');
   const image = c.string('image', true);
+  if (
+    image !== undefined &&
+    (image.length > MAX_IMAGE_LENGTH || !wellFormed(image) || /[\0\s]/.test(image))
+  ) {
+    c.problems.push(
+      `image: must be at most ${MAX_IMAGE_LENGTH} characters without spaces or control characters`,
+    );
+  }
+  const envProcess = c.string('envProcess', false);
+  if (envProcess?.includes('\0')) c.problems.push('envProcess: must not contain NUL');
   const secrets = c.list('secrets') ?? [];
   for (const s of secrets) {
     const problem = nameProblem(s);
@@ -87,7 +123,7 @@ export function parseDeployment(body: unknown, defaultNamespace: string): ValidD
     service: service ?? '',
     image: image ?? '',
     namespace: c.name('namespace', false) ?? defaultNamespace,
-    envProcess: c.string('envProcess', false),
+    envProcess,
     envVars: c.map('envVars'),
     constraints: c.list('constraints'),
     secrets,

@@ -4,7 +4,7 @@
  * `X-OpenFaaS-Internal` so callers can tell them from a function's own status.
  */
 import type { ErrorRequestHandler, Response } from 'express';
-import { FaasError } from '../contract/errors.ts';
+import { FaasError, tooLarge } from '../contract/errors.ts';
 import type { ErrorCode } from '../contract/errors.ts';
 import type { Logger } from '../log.ts';
 
@@ -35,13 +35,12 @@ export function toFaasError(err: unknown): FaasError {
   if (type === 'entity.parse.failed') {
     return new FaasError('INVALID_REQUEST', 'Cannot parse request. Please pass valid JSON.');
   }
-  if (type === 'entity.too.large') {
-    const limit = (err as { limit?: number }).limit;
-    return new FaasError(
-      'PAYLOAD_TOO_LARGE',
-      `Request body too large: the limit is ${limit} bytes (max_request_bytes)`,
-    );
+  const status = (err as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500 && type !== 'entity.too.large') {
+    // body-parser's other refusals: an unsupported charset or encoding, a truncated body
+    return new FaasError('INVALID_REQUEST', (err as Error).message);
   }
+  if (type === 'entity.too.large') return tooLarge((err as { limit: number }).limit);
   return new FaasError('PROVIDER_FAILURE', err instanceof Error ? err.message : String(err), {
     cause: err,
   });
@@ -59,14 +58,26 @@ export function sendFunctionError(res: Response, err: FaasError): void {
     .send(`${err.message}\n`);
 }
 
+const isInvoke = (path: string): boolean => /^\/function(\/|$)/.test(path);
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const e = toFaasError(err);
-    if (STATUS[e.code] >= 500)
+    if (e.code === 'PROVIDER_FAILURE')
       logger.error(`${req.method} ${req.path}: ${e.message}`, e.cause ?? e);
-    if (req.path.startsWith('/function/')) return sendFunctionError(res, e);
+    else if (STATUS[e.code] >= 500)
+      logger.info(`${req.method} ${req.path}: ${STATUS[e.code]} ${e.message}`);
+    if (isInvoke(req.path)) return sendFunctionError(res, e);
     if (res.headersSent) return res.destroy();
-    if (e.code === 'UNAUTHORIZED') res.set('WWW-Authenticate', 'Basic realm="Restricted"');
+    if (e.code === 'UNAUTHORIZED') {
+      // OpenFaaS's exact answer, which clients match on
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Basic realm="Restricted"')
+        .type('text/plain')
+        .send('invalid credentials\n');
+      return;
+    }
     res.status(STATUS[e.code]).json({ code: e.code, message: e.message });
   };
 }

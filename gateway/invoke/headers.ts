@@ -1,6 +1,6 @@
 /** Header rules of the invoke proxy (CONTRACT §1.3). */
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -44,16 +44,21 @@ export function stamp(headers: IncomingHttpHeaders, nowMs: number): Stamp {
 }
 
 /** What the function receives. */
-export function upstreamHeaders(
-  headers: IncomingHttpHeaders,
-  s: Stamp,
-  remoteAddress: string | undefined,
-): OutgoingHttpHeaders {
-  const out = endToEnd(headers);
+export function upstreamHeaders(req: IncomingMessage, s: Stamp): OutgoingHttpHeaders {
+  const out = endToEnd(req.headers);
   out['x-call-id'] = s.callId;
   out['x-start-time'] = s.startTime;
-  out['x-forwarded-for'] ??= remoteAddress;
-  out['x-forwarded-host'] ??= headers.host;
+  const forwardedFor = req.socket.remoteAddress;
+  if (out['x-forwarded-for'] === undefined && forwardedFor) out['x-forwarded-for'] = forwardedFor;
+  if (out['x-forwarded-host'] === undefined && req.headers.host)
+    out['x-forwarded-host'] = req.headers.host;
+  // A chunked body keeps its framing: Node would not chunk a GET or DELETE body by itself.
+  if (
+    req.headers['transfer-encoding'] !== undefined &&
+    req.headers['content-length'] === undefined
+  ) {
+    out['transfer-encoding'] = 'chunked';
+  }
   return out;
 }
 

@@ -18,6 +18,19 @@ export interface FunctionsDeps {
   readonly metrics: Pick<GatewayMetrics, 'invocationCount' | 'forget'>;
   readonly functions: Pick<FunctionCache, 'invalidate'>;
   readonly namespace: string;
+  /** The most replicas a scale request or com.openfaas.scale.min may ask for. */
+  readonly maxReplicas: number;
+}
+
+const MIN_LABEL = 'com.openfaas.scale.min';
+
+function checkReplicas(replicas: number, max: number, what: string): void {
+  if (replicas > max) {
+    throw new FaasError(
+      'INVALID_REQUEST',
+      `${what}: at most ${max} replicas (max_replicas), was ${replicas}`,
+    );
+  }
 }
 
 /** The namespace a request names (query or body), which must be the gateway's one. */
@@ -49,6 +62,7 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
     .post(async (req, res) => {
       const d = parseDeployment(req.body, namespace);
       namespaceOf(d.namespace, namespace);
+      checkReplicas(Number(d.labels[MIN_LABEL] ?? 1), deps.maxReplicas, `labels.${MIN_LABEL}`);
       await provider.deploy(d);
       metrics.forget(d.service);
       res.status(202).end();
@@ -56,6 +70,7 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
     .put(async (req, res) => {
       const d = parseDeployment(req.body, namespace);
       namespaceOf(d.namespace, namespace);
+      checkReplicas(Number(d.labels[MIN_LABEL] ?? 1), deps.maxReplicas, `labels.${MIN_LABEL}`);
       await provider.update(d);
       functions.invalidate(d.service, d.namespace);
       res.status(202).end();
@@ -81,6 +96,7 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
     .post(async (req, res) => {
       const name = assertName('function name', req.params.name);
       const { replicas, namespace: given } = parseScale(req.body, name);
+      checkReplicas(replicas, deps.maxReplicas, 'replicas');
       const n = namespaceOf(given ?? req.query.namespace, namespace);
       if (!provider.capabilities.scaleToZero && replicas === 0) {
         throw new FaasError('NOT_SUPPORTED', 'this provider cannot scale a function to zero');

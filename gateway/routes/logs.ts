@@ -1,4 +1,5 @@
 /** /system/logs: a function's log lines as NDJSON, optionally followed as they come. */
+import type { Writable } from 'node:stream';
 import { Router } from 'express';
 import { FaasError } from '../contract/errors.ts';
 import { nameProblem } from '../contract/names.ts';
@@ -26,7 +27,9 @@ export function parseLogQuery(q: Query, namespace: string): LogRequest {
     if (tail >= 0) req.tail = tail; // OpenFaaS sends -1 for "all"
   }
   if (q.since !== undefined && q.since !== '') {
-    const since = typeof q.since === 'string' ? new Date(q.since) : new Date(NaN);
+    const rfc3339 =
+      typeof q.since === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(q.since);
+    const since = rfc3339 ? new Date(q.since as string) : new Date(NaN);
     if (Number.isNaN(since.getTime()))
       throw bad(`since ${JSON.stringify(q.since)} is not an RFC 3339 time`);
     req.since = since;
@@ -38,6 +41,24 @@ export function parseLogQuery(q: Query, namespace: string): LogRequest {
     req.follow = q.follow === 'true' || q.follow === '1';
   }
   return req;
+}
+
+/** Waits for room in the socket, or for the client to go (then the loop ends). */
+function drainOrClose(
+  res: NodeJS.WritableStream & {
+    once(e: string, f: () => void): unknown;
+    off(e: string, f: () => void): unknown;
+  },
+): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 export function createLogsRouter(deps: {
@@ -57,7 +78,8 @@ export function createLogsRouter(deps: {
       res.status(200).type('application/x-ndjson');
       res.flushHeaders();
       for await (const line of deps.provider.logs(logReq, abort.signal)) {
-        if (!res.write(`${JSON.stringify(line)}\n`)) await new Promise((r) => res.once('drain', r));
+        if (abort.signal.aborted) break;
+        if (!res.write(`${JSON.stringify(line)}\n`)) await drainOrClose(res);
       }
       res.end();
     })

@@ -53,6 +53,7 @@ export function buildApp(
     credentials: options.auth === false ? undefined : ADMIN,
     namespace: 'openfaas-fn',
     maxRequestBytes,
+    maxReplicas: 20,
     version: 'test',
   });
   return { app, provider, metrics };

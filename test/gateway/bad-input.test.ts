@@ -287,3 +287,64 @@ test('unknown paths are 404; missing credentials are checked before the body', a
     .send('{bad');
   assert.equal(noAuth.status, 401);
 });
+
+test('hostile deployments: NUL in env, broken or huge image names, too many replicas, odd charsets', async (t) => {
+  const h = buildApp(t);
+  const admin = (r: request.Test) => r.auth(ADMIN.user, ADMIN.password);
+  const post = (body: string, type = 'application/json') =>
+    admin(request(h.app).post('/system/functions')).set('Content-Type', type).send(body);
+  const cases: [string, string, number, RegExp][] = [
+    [
+      'NUL in an env value',
+      JSON.stringify({ service: 'a', image: 'i', envVars: { A: 'x\u0000y' } }),
+      400,
+      /envVars: key "A" or its value is not allowed/,
+    ],
+    [
+      '= in an env key',
+      JSON.stringify({ service: 'a', image: 'i', envVars: { 'A=B': 'x' } }),
+      400,
+      /envVars: key "A=B"/,
+    ],
+    [
+      'NUL in envProcess',
+      JSON.stringify({ service: 'a', image: 'i', envProcess: 'cat\u0000' }),
+      400,
+      /envProcess: must not contain NUL/,
+    ],
+    [
+      'a lone surrogate image',
+      '{"service":"a","image":"\\ud800"}',
+      400,
+      /image: must be at most 255 characters/,
+    ],
+    [
+      'a 300-character image',
+      JSON.stringify({ service: 'a', image: 'i'.repeat(300) }),
+      400,
+      /image: must be at most 255/,
+    ],
+    [
+      'scale.min beyond max_replicas',
+      JSON.stringify({ service: 'a', image: 'i', labels: { 'com.openfaas.scale.min': '500' } }),
+      400,
+      /at most 20 replicas \(max_replicas\), was 500/,
+    ],
+  ];
+  for (const [why, body, status, message] of cases) {
+    const res = await post(body);
+    assert.equal(res.status, status, why);
+    assert.match((res.body as { message: string }).message, message, why);
+  }
+  const charset = await post('{}', 'application/json; charset=koi8-r');
+  assert.equal(charset.status, 400, "an unsupported charset is the caller's error");
+  await admin(request(h.app).post('/system/functions'))
+    .send({ service: 'ok', image: 'i' })
+    .expect(202);
+  const many = await admin(request(h.app).post('/system/scale-function/ok')).send({
+    replicas: 1e21,
+  });
+  assert.equal(many.status, 400);
+  const since = await admin(request(h.app).get('/system/logs?name=ok&since=10'));
+  assert.equal(since.status, 422);
+});

@@ -207,3 +207,65 @@ test('metrics and invocationCount count real functions only; keep-alive to repli
   const list = await request(h.app).get('/system/functions').auth(ADMIN.user, ADMIN.password);
   assert.equal(list.body[0].invocationCount, 3);
 });
+
+test('gateway errors carry X-Call-Id and X-Start-Time; /function alone is a plain 404', async (t) => {
+  const h = buildApp(t);
+  const res = await request(h.app).post('/function/ghost').send('');
+  assert.equal(res.status, 404);
+  assert.match(res.headers['x-call-id']!, /^[0-9a-f-]{36}$/);
+  assert.match(res.headers['x-start-time']!, /^\d{19}$/);
+  const bare = await request(h.app).get('/function');
+  assert.equal(bare.status, 404);
+  assert.equal(bare.headers['x-openfaas-internal'], 'gateway');
+  assert.match(bare.headers['content-type']!, /^text\/plain/);
+});
+
+test('request bodies stream to the function with their framing, whatever the method', async (t) => {
+  const h = buildApp(t);
+  await deploy(h, 'echo');
+  h.provider.endpoints.set('echo', (await echoUpstream(t)).url);
+  const server = h.app.listen(0, '127.0.0.1');
+  t.after(() => server.close());
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  for (const method of ['DELETE', 'GET', 'POST']) {
+    const seen = await new Promise<{ method: string; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path: '/function/echo',
+          headers: { 'Transfer-Encoding': 'chunked' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve(JSON.parse(text) as { method: string; body: string }));
+        },
+      );
+      req.on('error', reject);
+      req.write('part one, ');
+      req.end('part two');
+    });
+    assert.deepEqual(
+      { method: seen.method, body: seen.body },
+      { method, body: 'part one, part two' },
+    );
+  }
+});
+
+test('an HTTP/1.0 request without a Host header is forwarded, not a 500', async (t) => {
+  const h = buildApp(t);
+  await deploy(h, 'echo');
+  h.provider.endpoints.set('echo', (await echoUpstream(t)).url);
+  const server = h.app.listen(0, '127.0.0.1');
+  t.after(() => server.close());
+  await once(server, 'listening');
+  const { connect } = await import('node:net');
+  const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  socket.write('GET /function/echo HTTP/1.0\r\n\r\n'); // HTTP/1.0: the server closes after answering
+  let raw = '';
+  for await (const c of socket) raw += String(c);
+  assert.match(raw, /^HTTP\/1\.1 200 /);
+});
