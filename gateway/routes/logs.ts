@@ -44,12 +44,7 @@ export function parseLogQuery(q: Query, namespace: string): LogRequest {
 }
 
 /** Waits for room in the socket, or for the client to go (then the loop ends). */
-function drainOrClose(
-  res: NodeJS.WritableStream & {
-    once(e: string, f: () => void): unknown;
-    off(e: string, f: () => void): unknown;
-  },
-): Promise<void> {
+function drainOrClose(res: Writable): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done);
