@@ -33,7 +33,7 @@ export async function readImage(storeDir: string, image: string): Promise<Image>
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if (!isErrno(err, 'ENOENT') && !isErrno(err, 'ENOTDIR')) throw err;
+    if (!['ENOENT', 'ENOTDIR', 'ENAMETOOLONG'].some((code) => isErrno(err, code))) throw err;
     throw new FaasError(
       'IMAGE_NOT_FOUND',
       `image ${image} is not in the local image store (${storeDir}): build it with \`faas build\``,

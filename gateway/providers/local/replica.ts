@@ -176,6 +176,11 @@ export class Replica {
   #onExit(child: ChildProcess, why: string): void {
     if (this.#child !== child) return;
     this.#child = undefined;
+    this.#backoff(why);
+  }
+
+  /** Restarts after a growing delay while the replica is meant to run. */
+  #backoff(why: string): void {
     this.#url = undefined;
     this.#healthy = false;
     clearTimeout(this.#timer);
@@ -190,7 +195,12 @@ export class Replica {
       if (this.#state !== 'waiting') return;
       this.#state = 'running';
       this.#restarts++;
-      this.#spawn();
+      try {
+        this.#spawn();
+      } catch (err) {
+        // A throw here would be uncaught and take the gateway down; count it as another exit.
+        this.#backoff(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }, delay);
   }
 }
