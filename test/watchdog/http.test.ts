@@ -1,5 +1,6 @@
 /** http mode: one long-lived handler server, every request reverse-proxied to it. */
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
@@ -120,4 +121,21 @@ test('max_request_bytes applies to proxied bodies', async (t) => {
   await eventually(async () => (await request(wd.url).get('/_/health')).status === 200);
   assert.equal((await request(wd.url).post('/').send('x'.repeat(17))).status, 413);
   assert.equal((await request(wd.url).post('/').send('x'.repeat(16))).status, 200);
+});
+
+test('max_request_bytes counts a chunked body on its way to the upstream', async (t) => {
+  const wd = await httpWatchdog(t, 0, { max_request_bytes: '16' });
+  await eventually(async () => (await request(wd.url).get('/_/health')).status === 200);
+  const chunked = (parts: string[]): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest(`${wd.url}/`, { method: 'POST' }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      for (const p of parts) req.write(p);
+      req.end();
+    });
+  assert.equal(await chunked(['x'.repeat(10), 'x'.repeat(6)]), 200);
+  assert.equal(await chunked(['x'.repeat(10), 'x'.repeat(7)]), 413);
 });

@@ -28,14 +28,15 @@ const HOP_BY_HOP = new Set([
 ]);
 
 export function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const named = new Set(
-    String(headers.connection ?? '')
-      .split(',')
-      .map((s) => s.trim().toLowerCase()),
-  );
+  const connection = headers.connection;
+  const named =
+    connection === undefined
+      ? undefined
+      : new Set(connection.split(',').map((s) => s.trim().toLowerCase()));
   const out: OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v !== undefined && !HOP_BY_HOP.has(k) && !named.has(k)) out[k] = v;
+  for (const k in headers) {
+    const v = headers[k];
+    if (v !== undefined && !HOP_BY_HOP.has(k) && !named?.has(k)) out[k] = v;
   }
   return out;
 }
@@ -108,8 +109,14 @@ function proxy(
       if (!res.writableFinished) upReq.destroy();
       resolve();
     });
-    const limiter = byteLimit(config.maxRequestBytes);
-    limiter.once('error', (err) => fail(413, `${err.message}\n`));
-    req.pipe(limiter).pipe(upReq);
+    // A Content-Length over the limit was refused before this (server.ts) and Node's parser
+    // holds the body to that length; only a chunked body needs counting on its way.
+    if (config.maxRequestBytes > 0 && req.headers['transfer-encoding'] !== undefined) {
+      const limiter = byteLimit(config.maxRequestBytes);
+      limiter.once('error', (err) => fail(413, `${err.message}\n`));
+      req.pipe(limiter).pipe(upReq);
+    } else {
+      req.pipe(upReq);
+    }
   });
 }
