@@ -18,7 +18,13 @@ function readEvent() {
     }
   }
   const e = process.env;
-  return { method: e.Http_Method, path: e.Http_Path || '/', query: e.Http_Query || '', headers, body };
+  return {
+    method: e.Http_Method,
+    path: e.Http_Path || '/',
+    query: e.Http_Query || '',
+    headers,
+    body,
+  };
 }
 
 async function main() {

@@ -6,7 +6,8 @@ const handler = require('./function/handler.js');
 Promise.resolve()
   .then(() => handler(readFileSync(0, 'utf8')))
   .then((result) => {
-    const out = typeof result === 'string' || Buffer.isBuffer(result) ? result : JSON.stringify(result);
+    const out =
+      typeof result === 'string' || Buffer.isBuffer(result) ? result : JSON.stringify(result);
     process.stdout.write(out ?? '');
   })
   .catch((err) => {
