@@ -65,3 +65,58 @@ test('deploy, invoke, scale to 3, survive a restart, delete', async (t) => {
   await request(url).post('/function/whoami').send('').expect(404);
   await stopGateway(gateway);
 });
+
+test('logs over HTTP: follow streams new lines as NDJSON; since filters old ones', async (t) => {
+  const dir = workDir(t);
+  await writeImage(join(dir, '.faas/images'), 'faas/cat:1', { fprocess: 'cat' });
+  const port = await freePort();
+  await startGateway(t, dir, port);
+  const url = `http://127.0.0.1:${port}`;
+  const auth = `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`;
+  await request(url)
+    .post('/system/functions')
+    .set('Authorization', auth)
+    .send({ service: 'cat', image: 'faas/cat:1' })
+    .expect(202);
+  await request(url).post('/function/cat').send('warm').expect(200);
+  // The gateway stamps a line when it reads it from the replica: wait until it has this one.
+  await eventually(async () =>
+    /Wrote 4 Bytes/.test(
+      (await request(url).get('/system/logs?name=cat').set('Authorization', auth)).text,
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 5)); // a millisecond clock: the next stamp is strictly later
+
+  const abort = new AbortController();
+  t.after(() => abort.abort());
+  const res = await fetch(
+    `${url}/system/logs?name=cat&follow=true&since=${new Date().toISOString()}`,
+    {
+      headers: { authorization: auth },
+      signal: abort.signal,
+    },
+  );
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type')!, /application\/x-ndjson/);
+  const reader = res.body!.getReader();
+  await request(url).post('/function/cat').send('after').expect(200);
+  let text = '';
+  while (!/Wrote 5 Bytes/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += Buffer.from(value).toString();
+  }
+  const lines = text
+    .trim()
+    .split('\n')
+    .map(
+      (l) => JSON.parse(l) as { name: string; text: string; instance: string; timestamp: string },
+    );
+  assert.ok(lines.every((l) => l.name === 'cat' && l.instance && l.timestamp));
+  assert.ok(
+    lines.some((l) => /Wrote 5 Bytes/.test(l.text)),
+    'the new invocation arrives while following',
+  );
+  assert.ok(!lines.some((l) => /Wrote 4 Bytes/.test(l.text)), 'since= left out the earlier one');
+  abort.abort();
+});
