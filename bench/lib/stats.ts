@@ -16,3 +16,6 @@ export function round(n: number, digits = 2): number {
 }
 
 export const mib = (bytes: number): number => bytes / 1024 / 1024;
+
+/** A difference with its sign, e.g. `+0.31 ms`, `-0.24 ms`. */
+export const signedMs = (ms: number): string => `${ms >= 0 ? '+' : ''}${round(ms).toFixed(2)} ms`;

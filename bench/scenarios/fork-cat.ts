@@ -8,7 +8,7 @@ import { compareThroughput } from '../lib/compare.ts';
 import type { Pair } from '../lib/compare.ts';
 import { startFixture, startWatchdog } from '../lib/processes.ts';
 import type { Row, ScenarioResult } from '../lib/report.ts';
-import { round } from '../lib/stats.ts';
+import { round, signedMs } from '../lib/stats.ts';
 
 const BODY = 'The quick brown fox jumps over the lazy dog. 0123456789\n';
 const SECONDS = 5;
@@ -63,7 +63,7 @@ export async function forkCat(ctx: BenchContext): Promise<ScenarioResult> {
     metric: 'added ms/request, 1 conn',
     baseline: round(floorMs).toFixed(2),
     watchdog: round(watchdogMs).toFixed(2),
-    ratio: `+${round(overheadMs).toFixed(2)} ms`,
+    ratio: signedMs(overheadMs),
     target: `<= +${TARGET_OVERHEAD_MS} ms`,
     met: overheadMs <= TARGET_OVERHEAD_MS,
   };

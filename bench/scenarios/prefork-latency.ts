@@ -8,7 +8,7 @@ import { pacedLatencies } from '../lib/paced.ts';
 import { prestartedLatencies } from '../lib/prestarted.ts';
 import { FIXTURES, startWatchdog } from '../lib/processes.ts';
 import type { Row, ScenarioResult } from '../lib/report.ts';
-import { percentile, round } from '../lib/stats.ts';
+import { percentile, round, signedMs } from '../lib/stats.ts';
 
 const BODY = JSON.stringify({ name: 'bench', items: [1, 2, 3] });
 const WARMUP = 5;
@@ -53,7 +53,7 @@ function row({ metric, base, value, target = false, diff = false }: Line): Row {
     metric,
     baseline: `${round(base).toFixed(2)} ms`,
     watchdog: `${round(value).toFixed(2)} ms`,
-    ratio: diff ? `+${round(value - base)} ms` : `${round(base / value, 1).toFixed(1)}x lower`,
+    ratio: diff ? signedMs(value - base) : `${round(base / value, 1).toFixed(1)}x lower`,
     target: target ? `>= ${TARGET_RATIO}x lower` : '',
     met: target ? base / value >= TARGET_RATIO : undefined,
   };
