@@ -2,6 +2,7 @@
  * Composition root of the gateway: reads the env, builds the provider and the app, listens,
  * and stops cleanly on SIGTERM/SIGINT (replicas are stopped; deployments persist).
  */
+import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     maxReplicas,
     version: VERSION,
   });
-  const server: Server = app.listen(config.port, config.bindAddress);
+  const server: Server = createServer(app).listen(config.port, config.bindAddress);
   applyTimeouts(server, config);
   await new Promise<void>((resolve, reject) =>
     server.once('listening', resolve).once('error', reject),

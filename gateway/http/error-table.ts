@@ -3,7 +3,8 @@
  * `{code, message}`; the gateway's own errors on /function/* are plain text marked with
  * `X-OpenFaaS-Internal` so callers can tell them from a function's own status.
  */
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ErrorRequestHandler } from 'express';
 import { FaasError, tooLarge } from '../contract/errors.ts';
 import type { ErrorCode } from '../contract/errors.ts';
 import type { Logger } from '../log.ts';
@@ -46,28 +47,36 @@ export function toFaasError(err: unknown): FaasError {
   });
 }
 
-export function sendFunctionError(res: Response, err: FaasError): void {
+/** The gateway's own error on /function/*, with plain node: invoke does not go through express. */
+export function sendFunctionError(res: ServerResponse, err: FaasError): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res
-    .status(STATUS[err.code])
-    .set('X-OpenFaaS-Internal', 'gateway')
-    .type('text/plain')
-    .send(`${err.message}\n`);
+  const body = `${err.message}\n`;
+  res.writeHead(STATUS[err.code], {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'X-OpenFaaS-Internal': 'gateway',
+  });
+  res.end(body);
 }
 
-const isInvoke = (path: string): boolean => /^\/function(\/|$)/.test(path);
+/** Logs what an operator must look at: provider failures in full, other 5xx in one line. */
+export function logError(
+  logger: Logger,
+  method: string | undefined,
+  path: string,
+  e: FaasError,
+): void {
+  if (e.code === 'PROVIDER_FAILURE') logger.error(`${method} ${path}: ${e.message}`, e.cause ?? e);
+  else if (STATUS[e.code] >= 500) logger.info(`${method} ${path}: ${STATUS[e.code]} ${e.message}`);
+}
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const e = toFaasError(err);
-    if (e.code === 'PROVIDER_FAILURE')
-      logger.error(`${req.method} ${req.path}: ${e.message}`, e.cause ?? e);
-    else if (STATUS[e.code] >= 500)
-      logger.info(`${req.method} ${req.path}: ${STATUS[e.code]} ${e.message}`);
-    if (isInvoke(req.path)) return sendFunctionError(res, e);
+    logError(logger, req.method, req.path, e);
     if (res.headersSent) return res.destroy();
     if (e.code === 'UNAUTHORIZED') {
       // OpenFaaS's exact answer, which clients match on

@@ -74,6 +74,10 @@ export function forward(
       up.destroy();
       resolve(499); // the caller went away (nginx's code for it)
     });
+    if (req.headers['content-length'] !== undefined) {
+      req.pipe(up); // the declared length was checked, and node's parser delivers no more than it
+      return;
+    }
     const limiter = byteLimit(o.maxRequestBytes);
     limiter.once('error', () => fail(tooLarge(o.maxRequestBytes)));
     req.pipe(limiter).pipe(up);

@@ -1,9 +1,8 @@
 /** Builds createApp(deps) around a FakeProvider, as route tests need it. */
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
-import type { Express } from 'express';
 import { createApp } from '../../gateway/app.ts';
 import { GatewayMetrics } from '../../gateway/http/metrics.ts';
 import { FunctionCache } from '../../gateway/invoke/function-cache.ts';
@@ -14,7 +13,7 @@ import { FakeProvider } from './fake-provider.ts';
 export const ADMIN = { user: 'admin', password: 's3cret-pass' } as const;
 
 export interface Harness {
-  readonly app: Express;
+  readonly app: RequestListener;
   readonly provider: FakeProvider;
   readonly metrics: GatewayMetrics;
 }

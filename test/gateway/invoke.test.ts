@@ -1,7 +1,7 @@
 /** /function/*: the invoke proxy against real upstream HTTP servers. */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
@@ -118,7 +118,7 @@ test('responses stream: the first bytes arrive before the function finishes', as
     finish = () => res.end('second\n');
   });
   h.provider.endpoints.set('stream', up.url);
-  const server = h.app.listen(0, '127.0.0.1');
+  const server = createServer(h.app).listen(0, '127.0.0.1');
   t.after(() => server.close());
   await once(server, 'listening');
   const res = await new Promise<IncomingMessage>((resolve) =>
@@ -224,7 +224,7 @@ test('request bodies stream to the function with their framing, whatever the met
   const h = buildApp(t);
   await deploy(h, 'echo');
   h.provider.endpoints.set('echo', (await echoUpstream(t)).url);
-  const server = h.app.listen(0, '127.0.0.1');
+  const server = createServer(h.app).listen(0, '127.0.0.1');
   t.after(() => server.close());
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
@@ -259,7 +259,7 @@ test('an HTTP/1.0 request without a Host header is forwarded, not a 500', async 
   const h = buildApp(t);
   await deploy(h, 'echo');
   h.provider.endpoints.set('echo', (await echoUpstream(t)).url);
-  const server = h.app.listen(0, '127.0.0.1');
+  const server = createServer(h.app).listen(0, '127.0.0.1');
   t.after(() => server.close());
   await once(server, 'listening');
   const { connect } = await import('node:net');
