@@ -8,7 +8,9 @@ import { deployFromStack } from './commands/stack-deploy.ts';
 import { registerFunctionCommands } from './commands/functions.ts';
 import { registerInvokeCommands } from './commands/invoke.ts';
 import { registerLoginCommands } from './commands/login.ts';
+import { registerPushCommand } from './commands/push.ts';
 import { registerSecretCommands } from './commands/secret.ts';
+import { dockerClient } from './images/docker-engine.ts';
 
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('faas')
@@ -23,5 +25,6 @@ export function createProgram(ctx: CliContext): Command {
   registerLoginCommands(program, ctx);
   registerDeployFromFlags(program, ctx, (o) => deployFromStack(ctx, o));
   registerBuildCommands(program, ctx);
+  registerPushCommand(program, ctx, () => dockerClient(ctx.env));
   return program;
 }

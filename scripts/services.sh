@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a Debian 12 machine: a Docker engine (dockerd)
-# with a one-node swarm. Idempotent: installs only what is missing, starts dockerd only when
-# `docker info` does not answer, and inits the swarm only when none is active.
+# with a one-node swarm, and an image registry on 127.0.0.1:5000 (Debian's docker-registry).
+# Idempotent: installs only what is missing, starts dockerd only when `docker info` does not
+# answer, inits the swarm only when none is active, and starts the registry only when nothing
+# answers on its address.
 #
 #   bash scripts/services.sh          # as root, from anywhere
 #
@@ -10,6 +12,10 @@ set -euo pipefail
 
 DOCKERD_LOG="${DOCKERD_LOG:-/tmp/dockerd.log}"
 DOCKERD_DEADLINE_S="${DOCKERD_DEADLINE_S:-60}"
+REGISTRY_ADDR="${REGISTRY_ADDR:-127.0.0.1:5000}"
+REGISTRY_DIR="${REGISTRY_DIR:-/var/lib/faas-registry}"
+REGISTRY_LOG="${REGISTRY_LOG:-/tmp/faas-registry.log}"
+REGISTRY_DEADLINE_S="${REGISTRY_DEADLINE_S:-30}"
 
 say() { printf 'services: %s\n' "$*"; }
 
@@ -18,8 +24,9 @@ install_packages() {
   local missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+  command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
   if [ "${#missing[@]}" -eq 0 ]; then
-    say "docker.io and iptables already installed"
+    say "docker.io, iptables and docker-registry already installed"
     return
   fi
   say "installing ${missing[*]} from Debian's packages"
@@ -106,11 +113,57 @@ init_swarm() {
   docker swarm init --advertise-addr 127.0.0.1 >/dev/null
 }
 
+# registry_answers: true when an HTTP server answers GET /v2/ on REGISTRY_ADDR (any status).
+registry_answers() {
+  node -e "fetch('http://$REGISTRY_ADDR/v2/', { signal: AbortSignal.timeout(2000) })
+    .then(() => process.exit(0), () => process.exit(1))" 2>/dev/null
+}
+
+# write_registry_config: a loopback-only registry storing its blobs under REGISTRY_DIR.
+write_registry_config() {
+  mkdir -p "$REGISTRY_DIR/data"
+  printf '%s\n' \
+    'version: 0.1' \
+    'log:' \
+    '  level: warn' \
+    'storage:' \
+    '  filesystem:' \
+    "    rootdirectory: $REGISTRY_DIR/data" \
+    '  delete:' \
+    '    enabled: true' \
+    'http:' \
+    "  addr: $REGISTRY_ADDR" >"$REGISTRY_DIR/config.yml"
+}
+
+# start_registry: runs Debian's docker-registry on REGISTRY_ADDR unless something already
+# answers there, then waits for it. dockerd trusts 127.0.0.1:5000 without TLS. The package's
+# own service is not used: it would listen on every interface.
+start_registry() {
+  if registry_answers; then
+    say "registry already answers on $REGISTRY_ADDR"
+    return
+  fi
+  write_registry_config
+  say "starting docker-registry on $REGISTRY_ADDR (config $REGISTRY_DIR/config.yml, log $REGISTRY_LOG)"
+  setsid docker-registry serve "$REGISTRY_DIR/config.yml" </dev/null >"$REGISTRY_LOG" 2>&1 &
+  local pid=$! start=$SECONDS
+  until registry_answers; do
+    if ! kill -0 "$pid" 2>/dev/null || ((SECONDS - start >= REGISTRY_DEADLINE_S)); then
+      say "the registry did not answer on $REGISTRY_ADDR; last lines of $REGISTRY_LOG:" >&2
+      tail -n 20 "$REGISTRY_LOG" >&2 || true
+      exit 1
+    fi
+    sleep 0.2
+  done
+  say "registry answers on $REGISTRY_ADDR after $((SECONDS - start))s (pid $pid)"
+}
+
 services_main() {
   local start=$SECONDS
   install_packages
   start_dockerd
   init_swarm
+  start_registry
   say "ready in $((SECONDS - start))s: $(docker version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}')"
 }
 

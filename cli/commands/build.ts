@@ -2,13 +2,20 @@
 import { cp, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type Docker from 'dockerode';
 import { stringify } from 'yaml';
+import { imageDir } from '../../gateway/contract/image-format.ts';
+import { buildDockerImage, findWatchdogBundle } from '../build/docker-build.ts';
+import type { ImageSource } from '../build/docker-build.ts';
 import { buildLocal } from '../build/local-build.ts';
 import { CliError } from '../errors.ts';
 import type { CliContext } from '../context.ts';
+import { baseImageSetting } from '../images/base-image.ts';
+import { dockerAvailable, dockerClient } from '../images/docker-engine.ts';
 import { findTemplate, listTemplates } from '../templates.ts';
 import { deployFlags } from './deploy.ts';
 import type { DeployFlags } from './deploy.ts';
+import { pushFunctions } from './push.ts';
 import { deployFromStack, handlerPath, stackFunctions } from './stack-deploy.ts';
 import type { StackFlags } from './stack-deploy.ts';
 
@@ -20,23 +27,62 @@ const exists = (p: string): Promise<boolean> =>
     () => false,
   );
 
-async function build(ctx: CliContext, o: StackFlags): Promise<void> {
+/** The engine when one answers a ping within 2 s, else why not. */
+async function reachableEngine(ctx: CliContext): Promise<Docker | string> {
+  const docker = dockerClient(ctx.env);
+  const engine = await dockerAvailable(docker, ctx.env);
+  return engine.ok ? docker : engine.reason;
+}
+
+/**
+ * Builds each function into the local image store, then, when a Docker engine answers, into a
+ * Docker image too (lang dockerfile: only the image). Returns the engine it used, if any.
+ */
+async function build(ctx: CliContext, o: StackFlags): Promise<Docker | undefined> {
   const { loaded, functions } = await stackFunctions(ctx, o);
+  const toBuild = functions.filter((fn) => !fn.skipBuild && fn.lang);
+  const engine = toBuild.length > 0 ? await reachableEngine(ctx) : 'nothing to build';
+  const docker = typeof engine === 'string' ? undefined : engine;
+  const progress = (l: string): void => ctx.out(`${l}\n`);
   for (const fn of functions) {
     if (fn.skipBuild || !fn.lang) {
       ctx.out(`[${fn.name}] skip_build: using the image ${fn.image} as it is\n`);
       continue;
     }
-    await buildLocal({
+    const template = await findTemplate(ctx.cwd, fn.lang);
+    const handlerDir = handlerPath(loaded, fn);
+    let source: ImageSource;
+    if (template.name === 'dockerfile' && docker) {
+      source = { kind: 'dockerfile', dir: handlerDir };
+    } else {
+      const spec = await buildLocal({
+        name: fn.name,
+        image: fn.image,
+        handlerDir,
+        template,
+        fprocess: fn.fprocess,
+        storeDir: storeDir(ctx),
+        progress,
+      });
+      source = { kind: 'store', dir: imageDir(storeDir(ctx), fn.image), spec };
+    }
+    if (!docker) continue;
+    const started = Date.now();
+    await buildDockerImage(docker, {
       name: fn.name,
       image: fn.image,
-      handlerDir: handlerPath(loaded, fn),
-      template: await findTemplate(ctx.cwd, fn.lang),
-      fprocess: fn.fprocess,
-      storeDir: storeDir(ctx),
-      progress: (l) => ctx.out(`${l}\n`),
+      source,
+      base: baseImageSetting(ctx.env),
+      buildArgs: fn.buildArgs,
+      watchdog: await findWatchdogBundle(),
+      progress,
     });
+    ctx.out(`[${fn.name}] image build took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
+  if (toBuild.length > 0 && !docker) {
+    ctx.out(`no Docker engine reachable: built into the local image store only (${engine})\n`);
+  }
+  return docker;
 }
 
 async function scaffold(
@@ -91,14 +137,22 @@ export function registerBuildCommands(program: Command, ctx: CliContext): void {
       .option('--regex <regex>', 'only functions whose name matches');
 
   stackOptions(
-    program.command('build').description('build functions into the local image store'),
-  ).action((o: StackFlags) => build(ctx, o));
+    program
+      .command('build')
+      .description('build functions into the local image store, and into Docker images'),
+  ).action(async (o: StackFlags) => {
+    await build(ctx, o);
+  });
 
   stackOptions(deployFlags(program.command('up').description('build, then deploy')))
-    .option('--skip-push', 'do not push (nothing to push for the local store)')
-    .option('--skip-deploy', 'only build')
-    .action(async (o: DeployFlags & StackFlags & { skipDeploy?: boolean }) => {
-      await build(ctx, o);
+    .option('--skip-push', 'do not push the images (pushed only when a Docker engine answers)')
+    .option('--skip-deploy', 'only build (and push)')
+    .action(async (o: DeployFlags & StackFlags & { skipDeploy?: boolean; skipPush?: boolean }) => {
+      const docker = await build(ctx, o);
+      if (docker && !o.skipPush) {
+        const { functions } = await stackFunctions(ctx, o);
+        await pushFunctions(ctx, docker, functions, { skipUnnamed: true });
+      }
       if (!o.skipDeploy) await deployFromStack(ctx, o);
     });
 

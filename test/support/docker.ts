@@ -13,55 +13,48 @@
  */
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import Docker from 'dockerode';
-import { hostRootfsTar } from '../../cli/images/host-rootfs.ts';
+import type Docker from 'dockerode';
+import {
+  DEFAULT_BASE_IMAGE,
+  HOST_BASE_BINARIES,
+  ensureBaseImage,
+} from '../../cli/images/base-image.ts';
+import * as engine from '../../cli/images/docker-engine.ts';
+import type { DockerAvailability } from '../../cli/images/docker-engine.ts';
+import { parseImageName } from '../../cli/images/image-name.ts';
+
+export type { DockerAvailability } from '../../cli/images/docker-engine.ts';
 
 /** What to do when no engine answers. */
 export const START_DOCKERD = 'start dockerd: bash scripts/services.sh';
 
 /** A local image with this host's Node runtime; the tag changes when the host's Node does. */
-export const NODE_BASE_IMAGE = `faas/node-base:${process.versions.node}`;
+export const NODE_BASE_IMAGE = DEFAULT_BASE_IMAGE;
 
-/** Host binaries copied into the Node base image: sample functions fork `cat`. */
-export const NODE_BASE_BINARIES: readonly string[] = [process.execPath, '/bin/cat'];
+/** Host binaries copied into the Node base image (the CLI's list: node, sh, cat, wc). */
+export const NODE_BASE_BINARIES: readonly string[] = HOST_BASE_BINARIES;
 
 const PING_TIMEOUT_MS = 3000;
-
-export type DockerAvailability = { ok: true } | { ok: false; reason: string };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** The engine's address: DOCKER_HOST, or the default unix socket. */
 export function dockerEndpoint(env: Env = process.env): string {
-  return env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  return engine.dockerEndpoint(env);
 }
 
 /** A client for the engine at dockerEndpoint(env). */
 export function dockerClient(env: Env = process.env): Docker {
-  const endpoint = dockerEndpoint(env);
-  if (endpoint.startsWith('unix://')) return new Docker({ socketPath: endpoint.slice(7) });
-  return new Docker(); // docker-modem reads a tcp:// or ssh:// DOCKER_HOST itself
+  return engine.dockerClient(env);
 }
 
 /** Pings the engine; when it does not answer in time, says which endpoint and why. */
-export async function dockerAvailable(
+export function dockerAvailable(
   docker: Docker = dockerClient(),
   env: Env = process.env,
   timeoutMs = PING_TIMEOUT_MS,
 ): Promise<DockerAvailability> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([docker.ping(), timeout]);
-    return { ok: true };
-  } catch (error) {
-    const reason = `Docker engine at ${dockerEndpoint(env)} is unavailable: ${(error as Error).message}`;
-    return { ok: false, reason };
-  } finally {
-    clearTimeout(timer);
-  }
+  return engine.dockerAvailable(docker, env, timeoutMs);
 }
 
 /**
@@ -83,57 +76,20 @@ export async function requireDocker(
 
 /** Splits `name:tag` (the tag after the last colon that follows the last slash). */
 export function splitImageTag(image: string): { repo: string; tag: string } {
-  const colon = image.lastIndexOf(':');
-  if (colon <= image.lastIndexOf('/')) return { repo: image, tag: 'latest' };
-  return { repo: image.slice(0, colon), tag: image.slice(colon + 1) };
-}
-
-async function imageExists(docker: Docker, image: string): Promise<boolean> {
-  try {
-    await docker.getImage(image).inspect();
-    return true;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw error;
-  }
+  const { repository, tag } = parseImageName(image);
+  return { repo: repository, tag };
 }
 
 /**
- * Creates, only if missing, a local image with the host's Node runtime and `cat` (plus their
- * shared libraries, /tmp and /etc/passwd), imported from a rootfs tarball: no registry needed.
- * Returns the image name.
+ * Makes sure the engine has the Node base image, creating it from this host when missing (the
+ * CLI's own ensureBaseImage: the host's node, sh, cat and wc with their libraries, /tmp and
+ * /etc/passwd; no registry needed). Returns the image name.
  */
-export async function ensureNodeBaseImage(
+export function ensureNodeBaseImage(
   docker: Docker,
   image: string = NODE_BASE_IMAGE,
 ): Promise<string> {
-  if (await imageExists(docker, image)) return image;
-  const rootfs = await hostRootfsTar(NODE_BASE_BINARIES);
-  const progress = await docker.importImage(rootfs, {
-    ...splitImageTag(image),
-    changes: ['ENV PATH=/usr/local/bin:/usr/bin:/bin', 'WORKDIR /tmp', 'CMD ["node"]'],
-  });
-  await followProgress(docker, progress);
-  if (!(await imageExists(docker, image))) {
-    throw new Error(`importing ${image} finished but the engine does not list it`);
-  }
-  return image;
-}
-
-/** Waits for a progress stream of the Engine API to end; rejects on an `error` event. */
-function followProgress(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, events: unknown[]) => {
-      const failed = events?.find((e): e is { error: string } => hasError(e));
-      if (error) reject(error);
-      else if (failed) reject(new Error(`Docker engine: ${failed.error}`));
-      else resolve();
-    });
-  });
-}
-
-function hasError(event: unknown): boolean {
-  return typeof event === 'object' && event !== null && 'error' in event;
+  return ensureBaseImage(docker, image);
 }
 
 export type ContainerRun = { exitCode: number; stdout: string; stderr: string };
