@@ -12,6 +12,7 @@ import { CliError } from '../errors.ts';
 import type { CliContext } from '../context.ts';
 import { baseImageSetting } from '../images/base-image.ts';
 import { dockerAvailable, dockerClient } from '../images/docker-engine.ts';
+import type { FunctionSpec } from '../stack/types.ts';
 import { findTemplate, listTemplates } from '../templates.ts';
 import { deployFlags } from './deploy.ts';
 import type { DeployFlags } from './deploy.ts';
@@ -38,7 +39,10 @@ async function reachableEngine(ctx: CliContext): Promise<Docker | string> {
  * Builds each function into the local image store, then, when a Docker engine answers, into a
  * Docker image too (lang dockerfile: only the image). Returns the engine it used, if any.
  */
-async function build(ctx: CliContext, o: StackFlags): Promise<Docker | undefined> {
+async function build(
+  ctx: CliContext,
+  o: StackFlags,
+): Promise<{ docker?: Docker; functions: FunctionSpec[] }> {
   const { loaded, functions } = await stackFunctions(ctx, o);
   const toBuild = functions.filter((fn) => !fn.skipBuild && fn.lang);
   const engine = toBuild.length > 0 ? await reachableEngine(ctx) : 'nothing to build';
@@ -82,7 +86,7 @@ async function build(ctx: CliContext, o: StackFlags): Promise<Docker | undefined
   if (toBuild.length > 0 && !docker) {
     ctx.out(`no Docker engine reachable: built into the local image store only (${engine})\n`);
   }
-  return docker;
+  return docker ? { docker, functions } : { functions };
 }
 
 async function scaffold(
@@ -148,11 +152,8 @@ export function registerBuildCommands(program: Command, ctx: CliContext): void {
     .option('--skip-push', 'do not push the images (pushed only when a Docker engine answers)')
     .option('--skip-deploy', 'only build (and push)')
     .action(async (o: DeployFlags & StackFlags & { skipDeploy?: boolean; skipPush?: boolean }) => {
-      const docker = await build(ctx, o);
-      if (docker && !o.skipPush) {
-        const { functions } = await stackFunctions(ctx, o);
-        await pushFunctions(ctx, docker, functions, { skipUnnamed: true });
-      }
+      const { docker, functions } = await build(ctx, o);
+      if (docker && !o.skipPush) await pushFunctions(ctx, docker, functions, { skipUnnamed: true });
       if (!o.skipDeploy) await deployFromStack(ctx, o);
     });
 

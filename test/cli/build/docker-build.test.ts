@@ -173,3 +173,29 @@ test('faas push sends the built image to the registry in its name', async (t) =>
   assert.equal(tags.status, 200);
   assert.deepEqual(await tags.json(), { name: path, tags: ['v1'] });
 });
+
+test('faas up --skip-deploy pushes images that name a registry, notes the others, and --skip-push skips', async (t) => {
+  const docker = await requireDocker(t);
+  if (!docker || !(await requireRegistry(t))) return;
+  const path = `faas-test/up-${unique}`;
+  const named = `${REGISTRY}/${path}:v1`;
+  const unnamed = `faas-test/up-local-${unique}:1`;
+  const { dir, faas } = await cliIn(t, env);
+  await faas(['new', 'a', '--lang', 'bash']);
+  await faas(['new', 'b', '--lang', 'bash', '--append', 'stack.yml']);
+  await setImage(dir, 'a:latest', named);
+  await setImage(dir, 'b:latest', unnamed);
+  removeImageAfter(t, docker, named, () => deleteFromRegistry(path, 'v1'));
+  removeImageAfter(t, docker, unnamed);
+
+  const skipped = await faas(['up', '--skip-deploy', '--skip-push']);
+  assert.equal(skipped.error, undefined, skipped.out);
+  assert.doesNotMatch(skipped.out, /push/i);
+
+  const up = await faas(['up', '--skip-deploy']);
+  assert.equal(up.error, undefined, up.out);
+  assert.match(up.out, new RegExp(`^\\[a\\] pushed ${named}$`, 'm'));
+  assert.match(up.out, new RegExp(`^\\[b\\] not pushed: ${unnamed} names no registry`, 'm'));
+  const tags = await fetch(`http://${REGISTRY}/v2/${path}/tags/list`);
+  assert.deepEqual(await tags.json(), { name: path, tags: ['v1'] });
+});
