@@ -30,6 +30,8 @@ export interface WatchdogConfig {
   readonly prefixLogs: boolean;
   readonly port: number;
   readonly metricsPort: number;
+  /** Where both ports listen; empty = every interface (what a container needs). */
+  readonly bindAddress: string;
   /** 0 = unlimited. */
   readonly maxInflight: number;
   /** 0 = unlimited. */
@@ -93,6 +95,7 @@ export function readConfig(env: Env): WatchdogConfig {
     prefixLogs: r.bool('prefix_logs', DEFAULTS.prefixLogs),
     port: r.int('port', DEFAULTS.port, 0, 65535),
     metricsPort: r.int('metrics_port', DEFAULTS.metricsPort, 0, 65535),
+    bindAddress: r.raw('bind_address')?.trim() ?? '',
     maxInflight: r.int('max_inflight', DEFAULTS.maxInflight, 0, 1_000_000),
     maxRequestBytes: r.size('max_request_bytes', DEFAULTS.maxRequestBytes),
     preforkPool: r.int('prefork_pool', DEFAULTS.preforkPool, 1, 64),

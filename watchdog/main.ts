@@ -25,10 +25,12 @@ function load(): WatchdogConfig {
   }
 }
 
-const listen = (server: Server, port: number): Promise<number> =>
+const listen = (server: Server, port: number, host: string): Promise<number> =>
   new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve((server.address() as AddressInfo).port));
+    const ready = (): void => resolve((server.address() as AddressInfo).port);
+    if (host) server.listen(port, host, ready);
+    else server.listen(port, ready);
   });
 
 async function main(): Promise<void> {
@@ -44,8 +46,8 @@ async function main(): Promise<void> {
   const metrics = new WatchdogMetrics();
   const watchdog = createWatchdog({ config, logger, runner, metrics, lockFile });
 
-  const port = await listen(watchdog.server, config.port);
-  const metricsPort = await listen(watchdog.metricsServer, config.metricsPort);
+  const port = await listen(watchdog.server, config.port, config.bindAddress);
+  const metricsPort = await listen(watchdog.metricsServer, config.metricsPort, config.bindAddress);
   logger.log(`Watchdog mode: ${config.mode}, fprocess: ${config.fprocess.join(' ')}`);
   logger.log(`Metrics listening on port: ${metricsPort}`);
   logger.log(`Listening on port: ${port}`);

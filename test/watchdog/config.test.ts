@@ -46,6 +46,7 @@ test('every key is read', () => {
     prefix_logs: 'false',
     port: '9000',
     metrics_port: '9001',
+    bind_address: '127.0.0.1',
     max_inflight: '4',
     max_request_bytes: '2Mi',
     prefork_pool: '3',
@@ -66,6 +67,7 @@ test('every key is read', () => {
   assert.equal(c.prefixLogs, false);
   assert.equal(c.port, 9000);
   assert.equal(c.metricsPort, 9001);
+  assert.equal(c.bindAddress, '127.0.0.1');
   assert.equal(c.maxInflight, 4);
   assert.equal(c.maxRequestBytes, 2 * 1024 * 1024);
   assert.equal(c.preforkPool, 3);

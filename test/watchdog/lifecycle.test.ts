@@ -148,3 +148,22 @@ test('the watchdog takes handler process groups down with it when it exits', asy
   assert.ok(pid > 0);
   await eventually(() => !isRunning(pid), 2000); // well before the 3 s linger limit
 });
+
+test('bind_address limits both ports to one address', async (t) => {
+  const wd = await spawnWatchdog(t, { fprocess: 'cat', bind_address: '127.0.0.1' });
+  await request(wd.url).post('/').send('x').expect(200);
+  // Read the listening sockets from the kernel rather than probing another address.
+  const listening = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[3] === '0A')
+    .map((f) => f[1]!);
+  for (const url of [wd.url, wd.metricsUrl]) {
+    const hex = Number(new URL(url).port).toString(16).toUpperCase().padStart(4, '0');
+    assert.deepEqual(
+      listening.filter((a) => a.endsWith(`:${hex}`)),
+      [`0100007F:${hex}`],
+    );
+  }
+});

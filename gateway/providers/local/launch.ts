@@ -16,6 +16,8 @@ export const REPLICA_DEFAULT_ENV: Readonly<Record<string, string>> = Object.free
   // The provider stops routing to a replica before it sends SIGTERM, so the watchdog need not
   // keep serving for write_timeout (30s) before it drains.
   healthcheck_interval: '1s',
+  // Replicas are reached on loopback only; nothing else on the network should reach them.
+  bind_address: '127.0.0.1',
 });
 
 export interface LaunchInput {
