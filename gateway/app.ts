@@ -48,7 +48,7 @@ const INVOKE_PATH = /^\/function(\/|\?|$)/;
 
 /**
  * The gateway's request listener. Invocations take a plain node path (express's routing and
- * request decoration cost almost half the gateway's CPU per call, bench/gateway/RESULTS.md);
+ * request decoration cost almost half the gateway's CPU per call, docs/BENCHMARKS.md);
  * everything else goes to the express app.
  */
 export function createApp(deps: AppDeps): RequestListener {
