@@ -10,10 +10,9 @@
  *
  * @module
  */
-import { LineCounter, parseDocument } from 'yaml';
 import { StackError } from './errors.ts';
 import { byKey, readStringMap } from './fields.ts';
-import { YamlReader, yamlProblem } from './yaml-reader.ts';
+import { openYamlMap } from './yaml-reader.ts';
 
 export type ParsedEnvironmentFile = {
   environment: Record<string, string>;
@@ -22,24 +21,11 @@ export type ParsedEnvironmentFile = {
 
 /** Parses one environment file; `file` names it in messages. Throws StackError. */
 export function parseEnvironmentFile(text: string, file: string): ParsedEnvironmentFile {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, merge: true });
-  if (doc.errors.length > 0) {
-    throw new StackError(
-      'STACK_SYNTAX',
-      doc.errors.map((e) => yamlProblem(file, e)),
-      {
-        cause: doc.errors[0],
-      },
-    );
-  }
-  const r = new YamlReader(file, doc, lines);
-  const root = r.resolve(doc.contents);
-  const entries = root === null ? [] : r.entries(root);
-  if (entries === undefined) {
-    r.problem(r.lineOf(root), 'an environment file must be a map with an environment: map');
-    throw new StackError('STACK_INVALID', r.problems);
-  }
+  const { r, entries } = openYamlMap(
+    text,
+    file,
+    'an environment file must be a map with an environment: map',
+  );
   const env = byKey(r, entries, '', ['environment']).get('environment');
   if (env === undefined) r.warn(1, 'no environment: map, so this file sets no variables');
   const environment = env ? readStringMap(r, env, 'environment') : {};

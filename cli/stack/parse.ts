@@ -20,7 +20,6 @@
  *
  * @module
  */
-import { LineCounter, parseDocument } from 'yaml';
 import { StackError } from './errors.ts';
 import { envsubst } from './envsubst.ts';
 import { byKey, readSection, readString, readStringList } from './fields.ts';
@@ -33,7 +32,8 @@ import type {
   StackProvider,
   TemplateSource,
 } from './types.ts';
-import { YamlReader, yamlProblem } from './yaml-reader.ts';
+import { openYamlMap } from './yaml-reader.ts';
+import type { YamlReader } from './yaml-reader.ts';
 import type { Entry } from './yaml-reader.ts';
 
 export { envsubst };
@@ -44,24 +44,11 @@ const CONFIGURATION_KEYS = ['templates', 'copy'] as const;
 const TEMPLATE_KEYS = ['name', 'source'] as const;
 
 export function parseStack(text: string, file: string, env: Env): ParsedStack {
-  const lines = new LineCounter();
-  const doc = parseDocument(envsubst(text, env), { lineCounter: lines, merge: true });
-  if (doc.errors.length > 0) {
-    throw new StackError(
-      'STACK_SYNTAX',
-      doc.errors.map((e) => yamlProblem(file, e)),
-      {
-        cause: doc.errors[0],
-      },
-    );
-  }
-  const r = new YamlReader(file, doc, lines);
-  const root = r.resolve(doc.contents);
-  const entries = root === null ? [] : r.entries(root);
-  if (entries === undefined) {
-    r.problem(r.lineOf(root), 'a stack file must be a map with provider: and functions:');
-    throw new StackError('STACK_INVALID', r.problems);
-  }
+  const { r, entries, yamlWarnings } = openYamlMap(
+    envsubst(text, env),
+    file,
+    'a stack file must be a map with provider: and functions:',
+  );
   const top = byKey(r, entries, '', TOP_KEYS);
   const version = at(top, 'version', (e) => readVersion(r, e));
   const provider = readProvider(r, top.get('provider'));
@@ -69,7 +56,7 @@ export function parseStack(text: string, file: string, env: Env): ParsedStack {
   const configuration = readConfiguration(r, top.get('configuration'));
   if (r.problems.length > 0) throw new StackError('STACK_INVALID', r.problems);
   const stack = { provider, functions, configuration, ...(version ? { version } : {}) };
-  return { stack, warnings: [...doc.warnings.map((w) => yamlProblem(file, w)), ...r.warnings] };
+  return { stack, warnings: [...yamlWarnings, ...r.warnings] };
 }
 
 function readVersion(r: YamlReader, entry: Entry): string | undefined {

@@ -12,8 +12,9 @@
  *
  * @module
  */
-import { isAlias, isMap, isScalar, isSeq } from 'yaml';
-import type { Document, LineCounter, Node, YAMLError } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, Node, YAMLError } from 'yaml';
+import { StackError } from './errors.ts';
 
 /** One key of a map: its text, the line of the key, and its value (null when empty). */
 export type Entry = { key: string; line: number; value: Node | null };
@@ -151,4 +152,32 @@ export function yamlProblem(file: string, error: YAMLError): string {
   const pos = error.linePos?.[0];
   const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '';
   return pos ? `${file}:${pos.line}: ${message} (column ${pos.col})` : `${file}:1: ${message}`;
+}
+
+/**
+ * Parses `text` as YAML whose top level must be a map (`shape` says what it must hold):
+ * STACK_SYNTAX for malformed YAML, STACK_INVALID when the top level is not a map.
+ */
+export function openYamlMap(
+  text: string,
+  file: string,
+  shape: string,
+): { r: YamlReader; entries: Entry[]; yamlWarnings: string[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, merge: true });
+  if (doc.errors.length > 0) {
+    throw new StackError(
+      'STACK_SYNTAX',
+      doc.errors.map((e) => yamlProblem(file, e)),
+      { cause: doc.errors[0] },
+    );
+  }
+  const r = new YamlReader(file, doc, lines);
+  const root = r.resolve(doc.contents);
+  const entries = root === null ? [] : r.entries(root);
+  if (entries === undefined) {
+    r.problem(r.lineOf(root), shape);
+    throw new StackError('STACK_INVALID', r.problems);
+  }
+  return { r, entries, yamlWarnings: doc.warnings.map((w) => yamlProblem(file, w)) };
 }

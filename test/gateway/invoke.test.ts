@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, request as httpRequest } from 'node:http';
+import type { Server } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
@@ -20,6 +21,14 @@ async function deploy(
     .auth(ADMIN.user, ADMIN.password)
     .send({ service, image: 'img', labels })
     .expect(202);
+}
+
+/** The app on a real port, for tests that need raw sockets or streaming reads. */
+async function listen(t: TestContext, h: Harness): Promise<Server> {
+  const server = createServer(h.app).listen(0, '127.0.0.1');
+  t.after(() => server.close());
+  await once(server, 'listening');
+  return server;
 }
 
 /** An upstream that answers with what it received. */
@@ -118,9 +127,7 @@ test('responses stream: the first bytes arrive before the function finishes', as
     finish = () => res.end('second\n');
   });
   h.provider.endpoints.set('stream', up.url);
-  const server = createServer(h.app).listen(0, '127.0.0.1');
-  t.after(() => server.close());
-  await once(server, 'listening');
+  const server = await listen(t, h);
   const res = await new Promise<IncomingMessage>((resolve) =>
     httpRequest(
       `http://127.0.0.1:${(server.address() as AddressInfo).port}/function/stream`,
@@ -224,9 +231,7 @@ test('request bodies stream to the function with their framing, whatever the met
   const h = buildApp(t);
   await deploy(h, 'echo');
   h.provider.endpoints.set('echo', (await echoUpstream(t)).url);
-  const server = createServer(h.app).listen(0, '127.0.0.1');
-  t.after(() => server.close());
-  await once(server, 'listening');
+  const server = await listen(t, h);
   const port = (server.address() as AddressInfo).port;
   for (const method of ['DELETE', 'GET', 'POST']) {
     const seen = await new Promise<{ method: string; body: string }>((resolve, reject) => {
@@ -259,9 +264,7 @@ test('an HTTP/1.0 request without a Host header is forwarded, not a 500', async 
   const h = buildApp(t);
   await deploy(h, 'echo');
   h.provider.endpoints.set('echo', (await echoUpstream(t)).url);
-  const server = createServer(h.app).listen(0, '127.0.0.1');
-  t.after(() => server.close());
-  await once(server, 'listening');
+  const server = await listen(t, h);
   const { connect } = await import('node:net');
   const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
   socket.write('GET /function/echo HTTP/1.0\r\n\r\n'); // HTTP/1.0: the server closes after answering

@@ -14,32 +14,7 @@ import { byteLimit } from '../request.ts';
 import { durationSeconds, sendText, writeHead } from './runner.ts';
 import type { Runner, RunnerDeps } from './runner.ts';
 import { Upstream } from './upstream.ts';
-
-const HOP_BY_HOP = new Set([
-  'connection',
-  'proxy-connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-export function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const connection = headers.connection;
-  const named =
-    connection === undefined
-      ? undefined
-      : new Set(connection.split(',').map((s) => s.trim().toLowerCase()));
-  const out: OutgoingHttpHeaders = {};
-  for (const k in headers) {
-    const v = headers[k];
-    if (v !== undefined && !HOP_BY_HOP.has(k) && !named?.has(k)) out[k] = v;
-  }
-  return out;
-}
+import { endToEnd } from '../headers.ts';
 
 export function createHttpRunner(deps: RunnerDeps): Runner {
   const { config, logger, baseEnv, groups } = deps;
