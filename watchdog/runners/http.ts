@@ -4,12 +4,7 @@
  * function chooses its own status and headers.
  */
 import { Agent, request } from 'node:http';
-import type {
-  IncomingHttpHeaders,
-  IncomingMessage,
-  OutgoingHttpHeaders,
-  ServerResponse,
-} from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { byteLimit } from '../request.ts';
 import { durationSeconds, sendText, writeHead } from './runner.ts';
 import type { Runner, RunnerDeps } from './runner.ts';
