@@ -68,7 +68,7 @@ function createSystemApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(createOpenRouter(deps.metrics));
+  app.use(createOpenRouter(deps.metrics, deps.provider));
   app.use('/system', ...(deps.credentials ? [requireBasicAuth(deps.credentials)] : []));
   app.use(
     '/system',

@@ -25,6 +25,11 @@ export interface GatewayConfig {
   readonly imageStore: string;
   readonly namespace: string;
   readonly maxReplicas: number;
+  /** Where functions run: `local` processes (the embedded default) or a Docker `swarm`. */
+  readonly provider: 'local' | 'swarm';
+  /** Swarm: the attachable overlay network functions and the gateway share. */
+  readonly functionsNetwork: string;
+  readonly dockerSocket: string;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -38,6 +43,9 @@ export const DEFAULTS = Object.freeze({
   stateDir: '.faas',
   namespace: 'openfaas-fn',
   maxReplicas: 20,
+  provider: 'local' as const,
+  functionsNetwork: 'func_functions',
+  dockerSocket: '/var/run/docker.sock',
 });
 
 export class GatewayConfigError extends Error {
@@ -65,6 +73,9 @@ export function readConfig(env: Env, cwd: string): GatewayConfig {
     imageStore: resolve(cwd, r.raw('image_store') ?? join(stateDir, 'images')),
     namespace: DEFAULTS.namespace,
     maxReplicas: r.int('max_replicas', DEFAULTS.maxReplicas, 1, 1000),
+    provider: readProvider(r),
+    functionsNetwork: r.raw('functions_network') ?? DEFAULTS.functionsNetwork,
+    dockerSocket: r.raw('docker_socket') ?? DEFAULTS.dockerSocket,
   };
   if (config.upstreamTimeoutMs >= config.writeTimeoutMs) {
     r.problems.push(
@@ -74,4 +85,11 @@ export function readConfig(env: Env, cwd: string): GatewayConfig {
   }
   if (r.problems.length > 0) throw new GatewayConfigError(r.problems);
   return config;
+}
+
+function readProvider(r: EnvReader): 'local' | 'swarm' {
+  const v = r.raw('provider')?.trim() ?? DEFAULTS.provider;
+  if (v === 'local' || v === 'swarm') return v;
+  r.problems.push(`provider=${JSON.stringify(v)} is not one of local, swarm`);
+  return DEFAULTS.provider;
 }

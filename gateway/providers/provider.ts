@@ -54,6 +54,8 @@ export interface Provider {
   resolve(name: string, namespace: string): Promise<URL>;
   logs(req: LogRequest, signal: AbortSignal): AsyncIterable<LogLine>;
   readonly secrets: SecretStore;
+  /** Whether the backend answers (e.g. dockerd); /healthz says 503 while it does not. */
+  healthy?(): Promise<boolean>;
   /** Stops what the provider runs for this process; deployments persist for the next start. */
   close(): Promise<void>;
 }

@@ -40,10 +40,17 @@ export function createSystemRouter(deps: SystemDeps): Router {
 }
 
 /** Open endpoints: no auth (CONTRACT §1.1). */
-export function createOpenRouter(metrics: Pick<GatewayMetrics, 'registry'>): Router {
+export function createOpenRouter(
+  metrics: Pick<GatewayMetrics, 'registry'>,
+  provider: Pick<Provider, 'healthy'>,
+): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.type('text/plain').send('OK');
+  router.get('/healthz', async (_req, res) => {
+    const ok = provider.healthy ? await provider.healthy().catch(() => false) : true;
+    res
+      .status(ok ? 200 : 503)
+      .type('text/plain')
+      .send(ok ? 'OK' : 'the provider does not answer\n');
   });
   router.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

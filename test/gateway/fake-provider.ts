@@ -33,6 +33,12 @@ export class FakeProvider implements Provider {
   /** Where resolve() sends a function's traffic, by name. */
   readonly endpoints = new Map<string, URL>();
   readonly logLines: LogLine[] = [];
+  /** What healthy() answers, as a backend that comes and goes would. */
+  up = true;
+
+  async healthy(): Promise<boolean> {
+    return this.up;
+  }
 
   info(): ProviderInfo {
     return { provider: 'fake', orchestration: 'memory', version: '0.0.0' };

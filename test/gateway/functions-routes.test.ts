@@ -142,3 +142,13 @@ test('logs: NDJSON lines, tail, and 422 for a malformed request', async (t) => {
   }
   await admin(request(app).get('/system/logs?name=ghost')).expect(404);
 });
+
+test('/healthz is 503 while the provider does not answer, 200 again when it does', async (t) => {
+  const { app, provider } = buildApp(t);
+  provider.up = false;
+  const down = await request(app).get('/healthz');
+  assert.equal(down.status, 503);
+  assert.match(down.text, /the provider does not answer/);
+  provider.up = true;
+  await request(app).get('/healthz').expect(200, 'OK');
+});
