@@ -136,3 +136,30 @@ test('failures are one line on stderr with a non-zero exit', async (t) => {
   assert.notEqual(unknown.code, 0);
   assert.match(unknown.stderr, /unknown command 'frobnicate'/);
 });
+
+test('new → up → invoke → list → remove, from a template, against the real gateway', async (t) => {
+  const dir = workDir(t);
+  const port = await freePort();
+  await startGateway(t, dir, port);
+  const env = {
+    OPENFAAS_URL: `http://127.0.0.1:${port}`,
+    OPENFAAS_CONFIG: join(dir, 'cli-config'),
+  };
+  const run = (args: string[], stdin?: string) => faas(dir, env, args, stdin);
+  assert.equal((await run(['login', '--password-stdin'], ADMIN.password)).code, 0);
+
+  const created = await run(['new', 'hello', '--lang', 'node-http']);
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(created.stdout, /Function created in folder: hello/);
+  const up = await run(['up', '--skip-push']);
+  assert.equal(up.code, 0, up.stderr);
+  assert.match(up.stdout, /built hello:latest into the local image store/);
+  assert.match(up.stdout, /Deployed\. 202 Accepted\./);
+  assert.equal((await run(['ready', 'hello'])).code, 0);
+
+  const out = await run(['invoke', 'hello', '--method', 'PUT', '--query', 'x=1'], 'abc');
+  assert.equal(out.code, 0, out.stderr);
+  assert.deepEqual(JSON.parse(out.stdout), { method: 'PUT', path: '/', length: 3 });
+  assert.match((await run(['list'])).stdout, /hello\s+\t1\s+\t1/);
+  assert.equal((await run(['remove', 'hello'])).code, 0);
+});
