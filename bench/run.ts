@@ -4,11 +4,11 @@
  * figures to dist/bench-latest.json. Loopback only; every load loop is bounded in time.
  * `npm run bench -- fork-cat idle-rss` runs only the named scenarios.
  */
-import { cpus, totalmem } from 'node:os';
 import { createContext } from './lib/context.ts';
 import type { BenchContext } from './lib/context.ts';
-import { formatTable, writeJson } from './lib/report.ts';
+import { COLUMNS, formatTable, writeJson } from './lib/report.ts';
 import type { ScenarioResult } from './lib/report.ts';
+import { machine, printSummary, runEach, startDeadline } from './lib/runner.ts';
 import { forkCat } from './scenarios/fork-cat.ts';
 import { httpProxy } from './scenarios/http-proxy.ts';
 import { idleRss } from './scenarios/idle-rss.ts';
@@ -36,40 +36,24 @@ function chosen(names: readonly string[]): string[] {
   return names.length > 0 ? [...names] : Object.keys(SCENARIOS);
 }
 
-function machine(): Record<string, unknown> {
-  return {
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 1024 ** 3),
-  };
-}
-
 async function main(): Promise<number> {
   const names = chosen(process.argv.slice(2));
   const ctx = createContext();
-  const deadline = setTimeout(() => {
-    process.stderr.write(`bench: not finished after ${DEADLINE_MS / 1000}s, giving up\n`);
-    void ctx.stopAll().finally(() => process.exit(1));
-  }, DEADLINE_MS);
-  const started = Date.now();
-  const results: ScenarioResult[] = [];
-  let failed = false;
-  for (const name of names) {
-    try {
-      results.push(await SCENARIOS[name]!(ctx));
-    } catch (err) {
-      failed = true;
-      process.stderr.write(`bench: ${name} failed: ${String(err)}\n`);
-    } finally {
-      await ctx.stopAll();
-    }
-  }
+  const deadline = startDeadline(DEADLINE_MS, () => ctx.stopAll());
+  const { results, failed, seconds } = await runEach({
+    names,
+    run: (name) => SCENARIOS[name]!(ctx),
+    stopEverything: () => ctx.stopAll(),
+    describe: String,
+  });
   clearTimeout(deadline);
-  const seconds = Math.round((Date.now() - started) / 1000);
-  console.log(`\n${formatTable(results.flatMap((r) => r.rows))}\n`);
-  console.log(`${machine().cpus} CPUs, Node ${process.version}, ${seconds}s`);
+  printSummary(
+    formatTable(
+      COLUMNS,
+      results.flatMap((r) => r.rows),
+    ),
+    seconds,
+  );
   writeJson(OUTPUT, { date: new Date().toISOString(), machine: machine(), seconds, results });
   console.log(`raw figures: ${OUTPUT}`);
   return failed ? 1 : 0;

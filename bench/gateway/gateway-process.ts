@@ -52,6 +52,14 @@ export interface StartOptions {
   readonly bundle?: string;
 }
 
+/** What bench/gateway/run.ts gives each scenario for the gateways it starts. */
+export interface ScenarioGatewayOptions {
+  /** Node flags for the gateway process, e.g. --cpu-prof. */
+  readonly gatewayNodeArgs: readonly string[];
+  /** Registers the gateway so a deadline can still stop it. */
+  readonly trackGateway: (gw: GatewayProc) => void;
+}
+
 /** A fresh temp root; the gateway's state dir is `<root>/state`. */
 export function makeRoot(): string {
   return mkdtempSync(join(tmpdir(), 'faas-bench-gateway-'));
@@ -115,6 +123,19 @@ export async function startGateway(root: string, o: StartOptions = {}): Promise<
     stop,
     system: (method, path, body) => rest(url, method, path, body),
   };
+}
+
+/** startGateway with a scenario's node flags, registered with its trackGateway. */
+export async function startTrackedGateway(
+  root: string,
+  o: ScenarioGatewayOptions & { readonly bundle?: string },
+): Promise<GatewayProc> {
+  const gw = await startGateway(root, {
+    nodeArgs: o.gatewayNodeArgs,
+    ...(o.bundle === undefined ? {} : { bundle: o.bundle }),
+  });
+  o.trackGateway(gw);
+  return gw;
 }
 
 async function rest(base: string, method: string, path: string, body?: unknown): Promise<unknown> {

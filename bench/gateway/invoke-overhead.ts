@@ -16,13 +16,15 @@ import { compareThroughput } from '../lib/compare.ts';
 import type { Pair } from '../lib/compare.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { FIXTURES, freePort, startFixture, startWatchdog, waitUntilOk } from '../lib/processes.ts';
+import type { Proc } from '../lib/processes.ts';
 import { pathCosts } from './cpu.ts';
 import type { PathCost } from './cpu.ts';
 import { round } from '../lib/stats.ts';
-import { childrenOf, makeRoot, startGateway, waitAvailable } from './gateway-process.ts';
-import type { GatewayProc } from './gateway-process.ts';
+import { childrenOf, makeRoot, startTrackedGateway, waitAvailable } from './gateway-process.ts';
+import type { GatewayProc, ScenarioGatewayOptions } from './gateway-process.ts';
 import { compareSequential } from './sequential.ts';
 import type { SequentialResult } from './sequential.ts';
+import { infoRow } from './table.ts';
 import type { GatewayRow, GatewayScenarioResult } from './table.ts';
 
 const IMAGE = 'bench/http-upstream:1';
@@ -39,13 +41,6 @@ const TARGET_RATIO = 0.8;
 const TARGET_ADDED_P50_MS = 0.5;
 const SEQUENTIAL = { warmup: 300, rounds: 10, perSlice: 300, maxMs: 25_000 } as const;
 
-export interface InvokeOptions {
-  /** Node flags for the gateway process, e.g. --cpu-prof. */
-  readonly gatewayNodeArgs: readonly string[];
-  /** Registers the gateway so a deadline can still stop it. */
-  readonly trackGateway: (gw: GatewayProc) => void;
-}
-
 const pct = (r: number): string => `${round(r * 100, 1).toFixed(1)}%`;
 const ms = (n: number): string => `${round(n, 3).toFixed(3)} ms`;
 
@@ -61,15 +56,12 @@ function throughputRows(what: string, pair: Pair, target: boolean): GatewayRow[]
       target: target ? `>= ${TARGET_RATIO * 100}%` : '',
       met: target ? pair.ratio >= TARGET_RATIO : undefined,
     },
-    {
+    infoRow(
       scenario,
-      metric: 'p50 / p99 ms (autocannon)',
-      baseline: `${pair.baseline.latencyP50Ms} / ${pair.baseline.latencyP99Ms}`,
-      gateway: `${pair.watchdog.latencyP50Ms} / ${pair.watchdog.latencyP99Ms}`,
-      compare: '',
-      target: '',
-      met: undefined,
-    },
+      'p50 / p99 ms (autocannon)',
+      `${pair.baseline.latencyP50Ms} / ${pair.baseline.latencyP99Ms}`,
+      `${pair.watchdog.latencyP50Ms} / ${pair.watchdog.latencyP99Ms}`,
+    ),
   ];
 }
 
@@ -86,26 +78,18 @@ function latencyRows(s: SequentialResult): GatewayRow[] {
       target: `<= +${TARGET_ADDED_P50_MS} ms`,
       met: gateway!.addedP50Ms <= TARGET_ADDED_P50_MS,
     },
-    {
-      scenario,
-      metric: 'p99',
-      baseline: ms(direct!.p99Ms),
-      gateway: ms(gateway!.p99Ms),
-      compare: `+${ms(gateway!.addedP99Ms)}`,
-      target: '',
-      met: undefined,
-    },
+    infoRow(scenario, 'p99', ms(direct!.p99Ms), ms(gateway!.p99Ms), `+${ms(gateway!.addedP99Ms)}`),
   ];
   if (floor) {
-    rows.push({
-      scenario,
-      metric: 'p50, bare Node proxy hop instead',
-      baseline: ms(direct!.p50Ms),
-      gateway: ms(floor.p50Ms),
-      compare: `+${ms(floor.addedP50Ms)}`,
-      target: '',
-      met: undefined,
-    });
+    rows.push(
+      infoRow(
+        scenario,
+        'p50, bare Node proxy hop instead',
+        ms(direct!.p50Ms),
+        ms(floor.p50Ms),
+        `+${ms(floor.addedP50Ms)}`,
+      ),
+    );
   }
   return rows;
 }
@@ -120,35 +104,23 @@ function cpuRows(costs: readonly PathCost[]): GatewayRow[] {
       .join(', ');
   const scenario = `CPU ms/req, ${HIGH} conn`;
   return [
-    {
+    infoRow(
       scenario,
-      metric: 'whole path (sum of processes)',
-      baseline: f(direct!.msPerRequest.total),
-      gateway: f(gateway!.msPerRequest.total),
-      compare: `predicts ${pct(direct!.msPerRequest.total! / gateway!.msPerRequest.total!)}`,
-      target: '',
-      met: undefined,
-    },
-    ...costs.map((c) => ({
-      scenario,
-      metric: `${c.name}: by process`,
-      baseline: '',
-      gateway: roles(c),
-      compare: '',
-      target: '',
-      met: undefined,
-    })),
+      'whole path (sum of processes)',
+      f(direct!.msPerRequest.total),
+      f(gateway!.msPerRequest.total),
+      `predicts ${pct(direct!.msPerRequest.total! / gateway!.msPerRequest.total!)}`,
+    ),
+    ...costs.map((c) => infoRow(scenario, `${c.name}: by process`, '', roles(c))),
     ...(floor
       ? [
-          {
+          infoRow(
             scenario,
-            metric: 'the hop alone: gateway vs bare proxy',
-            baseline: f(floor.msPerRequest.proxy),
-            gateway: f(gateway!.msPerRequest.gateway),
-            compare: `${(gateway!.msPerRequest.gateway! / floor.msPerRequest.proxy!).toFixed(2)}x`,
-            target: '',
-            met: undefined,
-          },
+            'the hop alone: gateway vs bare proxy',
+            f(floor.msPerRequest.proxy),
+            f(gateway!.msPerRequest.gateway),
+            `${(gateway!.msPerRequest.gateway! / floor.msPerRequest.proxy!).toFixed(2)}x`,
+          ),
         ]
       : []),
   ];
@@ -156,7 +128,7 @@ function cpuRows(costs: readonly PathCost[]): GatewayRow[] {
 
 /** A gateway with the http-mode function FUNCTION deployed and ready. */
 export async function gatewayWithFunction(
-  o: InvokeOptions & { readonly bundle?: string },
+  o: ScenarioGatewayOptions & { readonly bundle?: string },
   root: string,
 ): Promise<GatewayProc> {
   const port = await freePort();
@@ -171,26 +143,16 @@ export async function gatewayWithFunction(
     },
     { 'upstream.mjs': readFileSync(join(FIXTURES, 'upstream.mjs')) },
   );
-  const gw = await startGateway(root, {
-    nodeArgs: o.gatewayNodeArgs,
-    ...(o.bundle === undefined ? {} : { bundle: o.bundle }),
-  });
-  o.trackGateway(gw);
+  const gw = await startTrackedGateway(root, o);
   await gw.system('POST', '/system/functions', { service: FUNCTION, image: IMAGE });
   await waitAvailable(gw, [FUNCTION], 20_000);
   return gw;
 }
 
-export async function invokeOverhead(
-  ctx: BenchContext,
-  o: InvokeOptions,
-): Promise<GatewayScenarioResult> {
-  const root = makeRoot();
-  const gw = await gatewayWithFunction(o, root);
-  const [replica] = childrenOf(gw.pid);
-  if (replica === undefined) throw new Error('the gateway has no replica process');
+/** The same http-mode function on a watchdog of its own (tracked by `ctx`), answering. */
+export async function directWatchdog(ctx: BenchContext): Promise<Proc> {
   const port = await freePort();
-  const direct = ctx.track(
+  const wd = ctx.track(
     await startWatchdog({
       mode: 'http',
       fprocess: `node ${FIXTURES}/upstream.mjs`,
@@ -198,11 +160,23 @@ export async function invokeOverhead(
       UPSTREAM_PORT: String(port),
     }),
   );
+  await waitUntilOk(`${wd.url}/_/health`);
+  await waitUntilOk(wd.url);
+  return wd;
+}
+
+export async function invokeOverhead(
+  ctx: BenchContext,
+  o: ScenarioGatewayOptions,
+): Promise<GatewayScenarioResult> {
+  const root = makeRoot();
+  const gw = await gatewayWithFunction(o, root);
+  const [replica] = childrenOf(gw.pid);
+  if (replica === undefined) throw new Error('the gateway has no replica process');
+  const direct = await directWatchdog(ctx);
   // The least any Node reverse proxy in front of the same kind of watchdog costs.
   const floor = ctx.track(await startFixture('proxy-floor.mjs', { UPSTREAM: direct.url }));
   const viaGateway = `${gw.url}/function/${FUNCTION}`;
-  await waitUntilOk(`${direct.url}/_/health`);
-  await waitUntilOk(direct.url);
   await waitUntilOk(floor.url);
   await waitUntilOk(viaGateway);
   const only = (pids: number[], what: string): number => {

@@ -15,10 +15,11 @@ import {
   childrenOf,
   makeRoot,
   processesUnder,
-  startGateway,
+  startTrackedGateway,
   waitAvailable,
 } from './gateway-process.ts';
-import type { GatewayProc } from './gateway-process.ts';
+import type { GatewayProc, ScenarioGatewayOptions } from './gateway-process.ts';
+import { infoRow } from './table.ts';
 import type { GatewayRow, GatewayScenarioResult } from './table.ts';
 
 const IMAGE = 'bench/cat:1';
@@ -30,12 +31,6 @@ const SETTLE_MS = 3000;
 const SAMPLES = 5;
 const SAMPLE_GAP_MS = 200;
 const TARGET_MIB = 80;
-
-export interface RssOptions {
-  readonly trackGateway: (gw: GatewayProc) => void;
-  /** Node flags for the gateway process. */
-  readonly gatewayNodeArgs: readonly string[];
-}
 
 interface Measurement {
   readonly rss: number;
@@ -98,11 +93,13 @@ async function deployAll(ctx: BenchContext, gw: GatewayProc): Promise<number> {
 const mibCell = (bytes: number | undefined): string =>
   bytes === undefined ? '?' : `${round(mib(bytes), 1).toFixed(1)} MiB`;
 
-export async function rss100(ctx: BenchContext, o: RssOptions): Promise<GatewayScenarioResult> {
+export async function rss100(
+  ctx: BenchContext,
+  o: ScenarioGatewayOptions,
+): Promise<GatewayScenarioResult> {
   const root = makeRoot();
   await writeImage(join(root, 'images'), IMAGE, { fprocess: 'cat', mode: 'fork' });
-  const gw = await startGateway(root, { nodeArgs: o.gatewayNodeArgs });
-  o.trackGateway(gw);
+  const gw = await startTrackedGateway(root, o);
   ctx.progress('rss: gateway with 0 functions');
   const empty = await measure(gw);
   ctx.progress(`rss: deploying ${FUNCTIONS} fork-mode functions, ${BATCH} at a time`);
@@ -131,33 +128,25 @@ export async function rss100(ctx: BenchContext, o: RssOptions): Promise<GatewayS
       target: `<= ${TARGET_MIB} MiB`,
       met: mib(full.rss) <= TARGET_MIB,
     },
-    {
+    infoRow(
       scenario,
-      metric: 'V8 heap used / total',
-      baseline: `${mibCell(empty.heapUsed)} / ${mibCell(empty.heapTotal)}`,
-      gateway: `${mibCell(full.heapUsed)} / ${mibCell(full.heapTotal)}`,
-      compare: '',
-      target: '',
-      met: undefined,
-    },
-    {
+      'V8 heap used / total',
+      `${mibCell(empty.heapUsed)} / ${mibCell(empty.heapTotal)}`,
+      `${mibCell(full.heapUsed)} / ${mibCell(full.heapTotal)}`,
+    ),
+    infoRow(
       scenario,
-      metric: 'V8 new space / old space (total)',
-      baseline: `${mibCell(empty.heapSpaces.new)} / ${mibCell(empty.heapSpaces.old)}`,
-      gateway: `${mibCell(full.heapSpaces.new)} / ${mibCell(full.heapSpaces.old)}`,
-      compare: '',
-      target: '',
-      met: undefined,
-    },
-    {
+      'V8 new space / old space (total)',
+      `${mibCell(empty.heapSpaces.new)} / ${mibCell(empty.heapSpaces.old)}`,
+      `${mibCell(full.heapSpaces.new)} / ${mibCell(full.heapSpaces.old)}`,
+    ),
+    infoRow(
       scenario,
-      metric: `replicas (not counted above)`,
-      baseline: '0',
-      gateway: `${replicas.length} = ${mibCell(replicaRss)}`,
-      compare: `${mibCell(replicaRss / Math.max(1, replicas.length))} each`,
-      target: '',
-      met: undefined,
-    },
+      `replicas (not counted above)`,
+      '0',
+      `${replicas.length} = ${mibCell(replicaRss)}`,
+      `${mibCell(replicaRss / Math.max(1, replicas.length))} each`,
+    ),
     {
       scenario,
       metric: 'teardown',

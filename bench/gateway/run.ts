@@ -14,15 +14,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { createContext } from '../lib/context.ts';
-import { writeJson } from '../lib/report.ts';
+import { formatTable, writeJson } from '../lib/report.ts';
+import { machine, printSummary, runEach, startDeadline } from '../lib/runner.ts';
 import { GATEWAY } from './gateway-process.ts';
 import type { GatewayProc } from './gateway-process.ts';
 import { invokeOverhead } from './invoke-overhead.ts';
 import { rss100 } from './rss-100.ts';
-import { formatTable } from './table.ts';
+import { GATEWAY_COLUMNS } from './table.ts';
 import type { GatewayScenarioResult } from './table.ts';
 
 const OUTPUT = 'dist/bench-gateway-latest.json';
@@ -45,16 +45,6 @@ function parseArgs(argv: readonly string[]): { names: Name[]; cpuProf: boolean; 
     );
   }
   return { names: rest.length > 0 ? (rest as Name[]) : [...NAMES], cpuProf, flags };
-}
-
-function machine(): Record<string, unknown> {
-  return {
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 1024 ** 3),
-  };
 }
 
 /** Which gateway was measured: the tree is shared and dist/ may be rebuilt between runs. */
@@ -85,10 +75,7 @@ async function main(): Promise<number> {
     await ctx.stopAll();
     await Promise.all(gateways.splice(0).map((g) => g.stop()));
   };
-  const deadline = setTimeout(() => {
-    process.stderr.write(`bench: not finished after ${DEADLINE_MS / 1000}s, giving up\n`);
-    void stopEverything().finally(() => process.exit(1));
-  }, DEADLINE_MS);
+  const deadline = startDeadline(DEADLINE_MS, stopEverything);
   const trackGateway = (gw: GatewayProc): void => void gateways.push(gw);
   const scenarios: Record<Name, () => Promise<GatewayScenarioResult>> = {
     invoke: () =>
@@ -102,23 +89,20 @@ async function main(): Promise<number> {
     rss: () => rss100(ctx, { trackGateway, gatewayNodeArgs: flags }),
   };
   const measured = build();
-  const started = Date.now();
-  const results: GatewayScenarioResult[] = [];
-  let failed = false;
-  for (const name of names) {
-    try {
-      results.push(await scenarios[name]());
-    } catch (err) {
-      failed = true;
-      process.stderr.write(`bench: ${name} failed: ${err instanceof Error ? err.stack : err}\n`);
-    } finally {
-      await stopEverything();
-    }
-  }
+  const { results, failed, seconds } = await runEach({
+    names,
+    run: (name) => scenarios[name](),
+    stopEverything,
+    describe: (err) => String(err instanceof Error ? err.stack : err),
+  });
   clearTimeout(deadline);
-  const seconds = Math.round((Date.now() - started) / 1000);
-  console.log(`\n${formatTable(results.flatMap((r) => r.rows))}\n`);
-  console.log(`${machine().cpus} CPUs, Node ${process.version}, ${seconds}s`);
+  printSummary(
+    formatTable(
+      GATEWAY_COLUMNS,
+      results.flatMap((r) => r.rows),
+    ),
+    seconds,
+  );
   console.log(
     `gateway bundle ${measured.bundleSha256} built ${measured.bundleBuilt}, git ${measured.gitHead}` +
       ` (+${measured.gatewaySourcesChanged} changed files in gateway/ watchdog/)`,

@@ -4,11 +4,10 @@
  * from just before it is written to its last response byte. The targets are interleaved in
  * slices of `perSlice` requests (A B C, C B A, A B C, …), so drift and noise on a shared
  * machine weigh on all alike; the added latency is the median of the per-round differences.
- *
- * (bench/lib/paced.ts does the same with pacing and does not export its timed request, so the
- * few lines of it needed here are repeated.)
+ * The timed request is bench/lib/paced.ts's (which does the same with pacing).
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { timedPost } from '../lib/paced.ts';
 import { median, percentile } from '../lib/stats.ts';
 
 export interface SequentialTarget {
@@ -92,27 +91,4 @@ export async function compareSequential(o: SequentialOptions): Promise<Sequentia
   } finally {
     for (const a of agents) a.destroy();
   }
-}
-
-function timedPost(agent: Agent, url: string, body: string, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const req = request(url, {
-      agent,
-      method: 'POST',
-      headers: { 'Content-Length': Buffer.byteLength(body) },
-      timeout: timeoutMs,
-    });
-    req.once('timeout', () => req.destroy(new Error(`${url}: no answer in ${timeoutMs}ms`)));
-    req.once('error', reject);
-    req.once('response', (res) => {
-      res.resume();
-      res.once('end', () => {
-        const status = res.statusCode ?? 0;
-        if (status < 200 || status > 299) reject(new Error(`${url}: status ${status}`));
-        else resolve(performance.now() - start);
-      });
-    });
-    req.end(body);
-  });
 }

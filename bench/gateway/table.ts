@@ -1,42 +1,35 @@
 /**
- * Rows of the gateway benchmark and their plain-text table. bench/lib/report.ts names its
- * second column "watchdog"; here the measured side is the gateway, so the (small) formatter is
- * repeated with that column renamed rather than changing the shared one.
+ * Rows of the gateway benchmark: bench/lib/report.ts's rows with the measured side named
+ * "gateway" and the ratio column "compare", printed by its formatTable with GATEWAY_COLUMNS.
  */
-export interface GatewayRow {
-  readonly scenario: string;
-  readonly metric: string;
-  readonly baseline: string;
+import type { Row, ScenarioResult } from '../lib/report.ts';
+
+export interface GatewayRow extends Omit<Row, 'watchdog' | 'ratio'> {
   readonly gateway: string;
   /** A ratio or a difference, whichever the target is stated in. */
   readonly compare: string;
-  readonly target: string;
-  /** undefined: informational, no target. */
-  readonly met: boolean | undefined;
 }
 
-export interface GatewayScenarioResult {
-  readonly name: string;
-  readonly rows: readonly GatewayRow[];
-  /** Raw figures for the JSON file. */
-  readonly data: Record<string, unknown>;
-}
+export type GatewayScenarioResult = ScenarioResult<GatewayRow>;
 
-const COLUMNS = ['scenario', 'metric', 'baseline', 'gateway', 'compare', 'target', 'met'] as const;
+/** The columns of a `GatewayRow`, in the order they are printed. */
+export const GATEWAY_COLUMNS = [
+  'scenario',
+  'metric',
+  'baseline',
+  'gateway',
+  'compare',
+  'target',
+  'met',
+] as const satisfies readonly (keyof GatewayRow)[];
 
-const cell = (row: GatewayRow, c: (typeof COLUMNS)[number]): string =>
-  c === 'met' ? (row.met === undefined ? '' : row.met ? 'yes' : 'NO') : row[c];
-
-export function formatTable(rows: readonly GatewayRow[]): string {
-  const widths = COLUMNS.map((c) => Math.max(c.length, ...rows.map((r) => cell(r, c).length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((s, i) => s.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [
-    line(COLUMNS),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map((r) => line(COLUMNS.map((c) => cell(r, c)))),
-  ].join('\n');
+/** A row with no target: informational figures only. */
+export function infoRow(
+  scenario: string,
+  metric: string,
+  baseline: string,
+  gateway: string,
+  compare = '',
+): GatewayRow {
+  return { scenario, metric, baseline, gateway, compare, target: '', met: undefined };
 }

@@ -11,13 +11,13 @@
  */
 import type { BenchContext } from '../lib/context.ts';
 import { createContext } from '../lib/context.ts';
-import { FIXTURES, freePort, startWatchdog, waitUntilOk } from '../lib/processes.ts';
+import { waitUntilOk } from '../lib/processes.ts';
 import { round } from '../lib/stats.ts';
 import { pathCosts } from './cpu.ts';
 import type { PathTarget } from './cpu.ts';
 import { childrenOf, makeRoot } from './gateway-process.ts';
 import type { GatewayProc } from './gateway-process.ts';
-import { BODY, FUNCTION, gatewayWithFunction } from './invoke-overhead.ts';
+import { BODY, FUNCTION, directWatchdog, gatewayWithFunction } from './invoke-overhead.ts';
 import { compareSequential } from './sequential.ts';
 
 const CONNECTIONS = 16;
@@ -27,17 +27,7 @@ const SEQUENTIAL = { warmup: 200, rounds: 6, perSlice: 300, maxMs: 40_000 } as c
 const DEADLINE_MS = 240_000;
 
 async function directTarget(ctx: BenchContext): Promise<PathTarget> {
-  const port = await freePort();
-  const wd = ctx.track(
-    await startWatchdog({
-      mode: 'http',
-      fprocess: `node ${FIXTURES}/upstream.mjs`,
-      upstream_url: `http://127.0.0.1:${port}`,
-      UPSTREAM_PORT: String(port),
-    }),
-  );
-  await waitUntilOk(`${wd.url}/_/health`);
-  await waitUntilOk(wd.url);
+  const wd = await directWatchdog(ctx);
   return { name: 'direct', url: wd.url, pids: { watchdog: wd.pid } };
 }
 

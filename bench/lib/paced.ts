@@ -33,7 +33,17 @@ export async function pacedLatencies(o: PacedOptions): Promise<number[]> {
   return samples;
 }
 
-function timedPost(agent: Agent, url: string, body: string, timeoutMs: number): Promise<number> {
+/**
+ * One POST of `body` on `agent` (a keep-alive one, so the connection is reused), timed in ms
+ * from just before it is written to its last response byte; rejects on a non-2xx status, an
+ * error, or no answer within `timeoutMs`.
+ */
+export function timedPost(
+  agent: Agent,
+  url: string,
+  body: string,
+  timeoutMs: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const req = request(url, {

@@ -13,30 +13,46 @@ export interface Row {
   readonly met: boolean | undefined;
 }
 
-export interface ScenarioResult {
+export interface ScenarioResult<R = Row> {
   readonly name: string;
-  readonly rows: readonly Row[];
+  readonly rows: readonly R[];
   /** Raw figures for the JSON file. */
   readonly data: Record<string, unknown>;
 }
 
-const COLUMNS = ['scenario', 'metric', 'baseline', 'watchdog', 'ratio', 'target', 'met'] as const;
+/** The columns of a `Row`, in the order they are printed. */
+export const COLUMNS = [
+  'scenario',
+  'metric',
+  'baseline',
+  'watchdog',
+  'ratio',
+  'target',
+  'met',
+] as const satisfies readonly (keyof Row)[];
 
-const cell = (row: Row, c: (typeof COLUMNS)[number]): string =>
-  c === 'met' ? (row.met === undefined ? '' : row.met ? 'yes' : 'NO') : row[c];
+/** A text cell as is; a boolean (whether a target was met) as yes / NO; undefined as blank. */
+const cell = (value: string | boolean | undefined): string =>
+  value === undefined ? '' : typeof value === 'boolean' ? (value ? 'yes' : 'NO') : value;
 
-/** A plain-text table, columns padded to their widest cell. */
-export function formatTable(rows: readonly Row[]): string {
-  const widths = COLUMNS.map((c) => Math.max(c.length, ...rows.map((r) => cell(r, c).length)));
+/**
+ * A plain-text table of `rows` with the given columns (named after the row fields they show,
+ * in that order), columns padded to their widest cell.
+ */
+export function formatTable<C extends string>(
+  columns: readonly C[],
+  rows: readonly { readonly [K in C]: string | boolean | undefined }[],
+): string {
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (cells: readonly string[]): string =>
     cells
       .map((s, i) => s.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
   return [
-    line(COLUMNS),
+    line(columns),
     line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map((r) => line(COLUMNS.map((c) => cell(r, c)))),
+    ...rows.map((r) => line(columns.map((c) => cell(r[c])))),
   ].join('\n');
 }
 
