@@ -10,6 +10,7 @@ import { registerInvokeCommands } from './commands/invoke.ts';
 import { registerLoginCommands } from './commands/login.ts';
 import { registerPushCommand } from './commands/push.ts';
 import { registerSecretCommands } from './commands/secret.ts';
+import { registerSwarmCommands } from './commands/swarm.ts';
 import { dockerClient } from './images/docker-engine.ts';
 
 export function createProgram(ctx: CliContext): Command {
@@ -26,5 +27,6 @@ export function createProgram(ctx: CliContext): Command {
   registerDeployFromFlags(program, ctx, (o) => deployFromStack(ctx, o));
   registerBuildCommands(program, ctx);
   registerPushCommand(program, ctx, () => dockerClient(ctx.env));
+  registerSwarmCommands(program, ctx);
   return program;
 }
