@@ -20,6 +20,7 @@ interface UpFlags extends SwarmFlags {
   push?: boolean;
   passwordStdin?: boolean;
   env?: string[];
+  constraint?: string[];
 }
 
 async function engine(ctx: CliContext): Promise<Docker> {
@@ -53,6 +54,11 @@ export function registerSwarmCommands(program: Command, ctx: CliContext): void {
     .option('--skip-build', 'deploy --image as it is')
     .option('--push', 'push the gateway image to the registry its name gives')
     .option('-e, --env <k=v>', 'extra gateway environment (repeatable)', collect)
+    .option(
+      '--constraint <c>',
+      'placement constraint besides node.role == manager (repeatable)',
+      collect,
+    )
     .action(async (o: UpFlags) => {
       const settings = swarmSettings(o, ctx.cwd);
       const password = o.passwordStdin
@@ -71,6 +77,7 @@ export function registerSwarmCommands(program: Command, ctx: CliContext): void {
         push: o.push === true,
         password,
         env: o.env,
+        constraints: o.constraint,
         say,
       });
       say(`gateway: ${url} (service ${settings.service}, network ${settings.network})`);

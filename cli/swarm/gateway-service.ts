@@ -28,6 +28,8 @@ export interface GatewayServiceInput {
   readonly secrets: AuthSecrets;
   /** Extra `key=value` environment for the gateway (docs/config.md). */
   readonly env?: readonly string[];
+  /** Placement constraints besides MANAGER_CONSTRAINT (e.g. `node.hostname == m1`). */
+  readonly constraints?: readonly string[];
 }
 
 const secretRef = (ref: { id: string; name: string }, file: string): Docker.SecretReference => ({
@@ -80,7 +82,7 @@ function baseSpec(i: GatewayServiceInput): Docker.ServiceSpec {
         ],
         StopGracePeriod: 10e9,
       },
-      Placement: { Constraints: [MANAGER_CONSTRAINT] },
+      Placement: { Constraints: [MANAGER_CONSTRAINT, ...(i.constraints ?? [])] },
       RestartPolicy: { Condition: 'any', Delay: 2e9 },
       Networks: [{ Target: i.networkId, Aliases: ['gateway'] }],
     },

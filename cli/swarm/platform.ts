@@ -61,6 +61,7 @@ export interface UpOptions {
   /** The admin password to create the secret with; generated when undefined. */
   readonly password?: string;
   readonly env?: readonly string[];
+  readonly constraints?: readonly string[];
   readonly say: (line: string) => void;
 }
 
@@ -99,7 +100,8 @@ export async function swarmUp(docker: Docker, o: UpOptions): Promise<string> {
   const image = await gatewayImage(docker, o);
   const networkId = await ensureNetwork(docker, s, say);
   const secrets = await ensureAuthSecrets(docker, s, o.password, say);
-  const spec = gatewayServiceSpec({ settings: s, image, networkId, secrets, env: o.env });
+  const { env, constraints } = o;
+  const spec = gatewayServiceSpec({ settings: s, image, networkId, secrets, env, constraints });
   const serviceId = await applyGatewayService(docker, spec, say);
   const task = await step(say, `service ${s.service} task running`, () =>
     waitForTask(docker, serviceId, spec, TASK_DEADLINE_MS),
