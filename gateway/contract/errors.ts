@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   UNKNOWN_SECRET: 'a deployment names a secret that does not exist',
   SECRET_NOT_FOUND: 'no secret with that name',
   SECRET_EXISTS: 'a secret with that name already exists',
+  SECRET_IN_USE: 'a secret cannot be removed while functions use it',
   NOT_SUPPORTED: 'the provider does not support this capability',
   BAD_LOG_REQUEST: 'the log request parameters are malformed',
   NO_REPLICAS: 'the function has no ready replica',

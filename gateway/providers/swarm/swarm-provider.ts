@@ -1,0 +1,456 @@
+/**
+ * Functions as Docker Swarm services (dockerode): one replicated service per function on an
+ * attachable overlay network, endpoint mode dnsrr, rolling updates, Swarm secrets with
+ * versions, service logs. The mapping is in service-spec.ts; docs/swarm.md describes the
+ * behaviour and what cannot work from outside the overlay network.
+ *
+ * @example
+ * const provider = new SwarmProvider({ docker, network: 'func_functions', logger });
+ * await provider.start();
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import type Docker from 'dockerode';
+import { FaasError } from '../../contract/errors.ts';
+import type { LogLine, LogRequest, ValidDeployment } from '../../contract/types.ts';
+import { DEFAULT_NAMESPACE } from '../../contract/types.ts';
+import { silentLogger } from '../../log.ts';
+import type { Logger } from '../../log.ts';
+import type { Capabilities, FunctionState, Provider, ProviderInfo } from '../provider.ts';
+import { engine, engineAddress, engineMessage, statusOf } from './docker-errors.ts';
+import { FUNCTION_LABEL, NETWORK_LABEL, SECRETS_DIR, UID_LABEL } from './labels.ts';
+import { ReplicaResolver } from './resolver.ts';
+import type { ResolverOptions } from './resolver.ts';
+import { functionState, initialReplicas, serviceSpec } from './service-spec.ts';
+import { demuxLines, parseLogLine, timeKey, untilAborted } from './service-logs.ts';
+import { SwarmSecrets, assertNamespace } from './swarm-secrets.ts';
+import type { SecretRef } from './swarm-secrets.ts';
+
+/** The functions network when none is configured (faas-swarm's compose name). */
+export const DEFAULT_NETWORK = 'func_functions';
+
+export interface SwarmProviderDeps {
+  readonly docker: Docker;
+  /** The attachable overlay network functions join; created by start() when missing. */
+  readonly network?: string;
+  readonly logger?: Logger;
+  /** Put before every service and secret name made here; default none (tests use one per run). */
+  readonly prefix?: string;
+  readonly version?: string;
+  /**
+   * Refuse a deployment whose image the manager's engine does not have (IMAGE_NOT_FOUND);
+   * default true. Turn off on a swarm whose nodes pull from a registry.
+   */
+  readonly checkImages?: boolean;
+  readonly resolver?: ResolverOptions;
+  /** How long healthy() waits for the engine's ping. */
+  readonly pingTimeoutMs?: number;
+}
+
+type Service = Docker.Service;
+type TaskSummary = { ServiceID?: string; Status?: { State?: string } };
+
+const notFound = (name: string, namespace: string): FaasError =>
+  new FaasError('FUNCTION_NOT_FOUND', `function ${name} not found in ${namespace}`);
+
+const containerSpec = (s: Docker.ServiceSpec): Docker.ContainerSpec =>
+  (s.TaskTemplate as Docker.ContainerTaskSpec | undefined)?.ContainerSpec ?? {};
+
+export class SwarmProvider implements Provider {
+  readonly capabilities: Capabilities = Object.freeze({
+    scaling: true,
+    scaleToZero: true,
+    secrets: true,
+    secretUpdate: true,
+    logs: true,
+  });
+  readonly secrets: SwarmSecrets;
+  readonly network: string;
+  readonly #docker: Docker;
+  readonly #logger: Logger;
+  readonly #prefix: string;
+  readonly #deps: SwarmProviderDeps;
+  readonly #resolver: ReplicaResolver;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: SwarmProviderDeps) {
+    this.#deps = deps;
+    this.#docker = deps.docker;
+    this.#logger = deps.logger ?? silentLogger;
+    this.#prefix = deps.prefix ?? '';
+    this.network = deps.network ?? DEFAULT_NETWORK;
+    this.#resolver = new ReplicaResolver(deps.resolver);
+    this.secrets = new SwarmSecrets({
+      docker: deps.docker,
+      prefix: this.#prefix,
+      logger: this.#logger,
+      serial: (op) => this.#serial(op),
+      users: {
+        usersOf: (name) => this.#usersOf(name),
+        rollOnto: (name, ref) => this.#rollOnto(name, ref),
+      },
+    });
+  }
+
+  info(): ProviderInfo {
+    return { provider: 'faas-swarm', orchestration: 'swarm', version: this.#deps.version ?? 'dev' };
+  }
+
+  /** Checks the engine is a swarm manager and makes the functions network when missing. */
+  async start(): Promise<void> {
+    const docker = this.#docker;
+    const info = (await engine(docker, 'docker info', () => docker.info())) as {
+      Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean };
+    };
+    if (info.Swarm?.LocalNodeState !== 'active' || info.Swarm.ControlAvailable !== true) {
+      throw new FaasError(
+        'PROVIDER_FAILURE',
+        `the Docker engine at ${engineAddress(docker)} is not a swarm manager (swarm state ` +
+          `${info.Swarm?.LocalNodeState ?? 'unknown'}): run docker swarm init`,
+      );
+    }
+    await this.#ensureNetwork();
+    const count = (await this.list(DEFAULT_NAMESPACE)).length;
+    this.#logger.info(`swarm provider: ${count} function(s) on network ${this.network}`);
+  }
+
+  /** True when the engine answers a ping in time (for /healthz). */
+  async healthy(): Promise<boolean> {
+    const ms = this.#deps.pingTimeoutMs ?? 2000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+    });
+    try {
+      await Promise.race([this.#docker.ping(), late]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  deploy(d: ValidDeployment): Promise<void> {
+    return this.#serial(async () => {
+      assertNamespace(d.namespace);
+      if (await this.#find(d.service)) {
+        throw new FaasError(
+          'FUNCTION_EXISTS',
+          `function ${d.service} already exists in ${d.namespace}`,
+        );
+      }
+      await this.#checkImage(d.image);
+      const spec = serviceSpec(d, {
+        serviceName: this.#serviceName(d.service),
+        network: this.network,
+        replicas: initialReplicas(d.labels),
+        uid: randomUUID(),
+        secrets: await this.secrets.current(d.secrets),
+      });
+      try {
+        await this.#docker.createService(spec);
+      } catch (err) {
+        if (statusOf(err) === 409) {
+          throw new FaasError('FUNCTION_EXISTS', `a Swarm service ${spec.Name} already exists`);
+        }
+        throw await this.#wrap(`create service ${spec.Name ?? ''}`, err);
+      }
+      this.#resolver.forget(this.#serviceName(d.service));
+    });
+  }
+
+  update(d: ValidDeployment): Promise<void> {
+    return this.#serial(async () => {
+      await this.#require(d.service, d.namespace);
+      await this.#checkImage(d.image);
+      const secrets = await this.secrets.current(d.secrets);
+      await this.#updateService(d.service, (current) =>
+        serviceSpec(d, {
+          serviceName: this.#serviceName(d.service),
+          network: this.network,
+          replicas: initialReplicas(d.labels, current.Mode?.Replicated?.Replicas ?? 1),
+          uid: randomUUID(),
+          secrets,
+          forceUpdate: ((current.TaskTemplate?.ForceUpdate as number | undefined) ?? 0) + 1,
+        }),
+      );
+    });
+  }
+
+  remove(name: string, namespace: string): Promise<void> {
+    return this.#serial(async () => {
+      const service = await this.#require(name, namespace);
+      await engine(
+        this.#docker,
+        `remove service ${service.Spec?.Name ?? name}`,
+        () => this.#docker.getService(service.ID).remove(),
+        { code: 'FUNCTION_NOT_FOUND', message: notFound(name, namespace).message },
+      );
+      this.#resolver.forget(this.#serviceName(name));
+    });
+  }
+
+  async list(namespace: string): Promise<FunctionState[]> {
+    if (namespace !== DEFAULT_NAMESPACE) return [];
+    const docker = this.#docker;
+    const [services, tasks] = await Promise.all([
+      engine(docker, 'list services', () =>
+        docker.listServices({ filters: { label: [FUNCTION_LABEL] } }),
+      ),
+      this.#runningTasks(),
+    ]);
+    return services
+      .filter((s) => this.#ours(s))
+      .map((s) => functionState(s, tasks.filter((t) => t.ServiceID === s.ID).length))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async get(name: string, namespace: string): Promise<FunctionState> {
+    const service = await this.#require(name, namespace);
+    return functionState(service, (await this.#runningTasks(service.ID)).length);
+  }
+
+  scale(name: string, namespace: string, replicas: number): Promise<void> {
+    return this.#serial(async () => {
+      if (!Number.isInteger(replicas) || replicas < 0) {
+        throw new FaasError(
+          'INVALID_REQUEST',
+          `replicas must be a whole number ≥ 0, was ${replicas}`,
+        );
+      }
+      if (namespace !== DEFAULT_NAMESPACE) throw notFound(name, namespace);
+      await this.#updateService(name, (spec) => ({
+        ...spec,
+        Mode: { Replicated: { Replicas: replicas } },
+      }));
+      this.#resolver.forget(this.#serviceName(name));
+    });
+  }
+
+  /**
+   * A replica's URL by DNS (`tasks.<service>`), round-robin. Only answers from a process on the
+   * functions network; elsewhere every function has NO_REPLICAS.
+   */
+  async resolve(name: string, namespace: string): Promise<URL> {
+    const service = await this.#require(name, namespace);
+    const none = new FaasError('NO_REPLICAS', `No endpoints available for: ${name}.`);
+    if ((service.Spec?.Mode?.Replicated?.Replicas ?? 0) === 0) throw none;
+    const url = await this.#resolver.resolve(this.#serviceName(name));
+    if (!url) throw none;
+    return url;
+  }
+
+  /** Tells resolve() that the replica at `url` failed a connection: it is skipped for a while. */
+  reportFailure(url: URL): void {
+    this.#resolver.reportFailure(url);
+  }
+
+  async *logs(req: LogRequest, signal: AbortSignal): AsyncIterable<LogLine> {
+    const service = await this.#require(req.name, req.namespace);
+    const who = { name: req.name, namespace: req.namespace };
+    const opts = {
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      details: true,
+      follow: req.follow,
+      // without follow, tail is applied below to the merged, time-ordered lines
+      ...(req.follow && req.tail !== undefined ? { tail: req.tail } : {}),
+      ...(req.since ? { since: req.since.getTime() / 1000 } : {}),
+      abortSignal: signal,
+    };
+    const raw = await engine(
+      this.#docker,
+      `logs of ${req.name}`,
+      async () =>
+        (await this.#docker.getService(service.ID).logs(opts)) as unknown as
+          Buffer | NodeJS.ReadableStream,
+    );
+    const chunks = Buffer.isBuffer(raw) ? [raw] : untilAborted(raw, signal);
+    const keep = (l: LogLine | undefined): l is LogLine =>
+      l !== undefined && (req.instance === undefined || l.instance === req.instance);
+    if (req.follow) {
+      for await (const line of demuxLines(toAsync(chunks))) {
+        const l = parseLogLine(line, who);
+        if (keep(l)) yield l;
+      }
+      return;
+    }
+    const lines: LogLine[] = [];
+    for await (const line of demuxLines(toAsync(chunks))) {
+      const l = parseLogLine(line, who);
+      if (keep(l)) lines.push(l);
+    }
+    const sorted = lines
+      .map((l, i) => ({ l, i, k: timeKey(l.timestamp) }))
+      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
+      .map((x) => x.l);
+    yield* req.tail === undefined ? sorted : sorted.slice(Math.max(0, sorted.length - req.tail));
+  }
+
+  /** Nothing runs in this process: functions and secrets stay on the swarm. */
+  async close(): Promise<void> {
+    await this.#serial(async () => undefined);
+  }
+
+  #serviceName(name: string): string {
+    return `${this.#prefix}${name}`;
+  }
+
+  #ours(s: Service): boolean {
+    const name = s.Spec?.Name ?? '';
+    return name.startsWith(this.#prefix) && s.Spec?.Labels?.[FUNCTION_LABEL] !== undefined;
+  }
+
+  /** The function's service, or undefined; a service without the function label is not one. */
+  async #find(name: string): Promise<Service | undefined> {
+    const serviceName = this.#serviceName(name);
+    try {
+      const s = (await this.#docker.getService(serviceName).inspect()) as Service;
+      return s.Spec?.Name === serviceName && this.#ours(s) ? s : undefined;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw await this.#wrap(`inspect service ${serviceName}`, err);
+    }
+  }
+
+  async #require(name: string, namespace: string): Promise<Service> {
+    const s = namespace === DEFAULT_NAMESPACE ? await this.#find(name) : undefined;
+    if (!s) throw notFound(name, namespace);
+    return s;
+  }
+
+  async #runningTasks(serviceId?: string): Promise<TaskSummary[]> {
+    const filters: Record<string, string[]> = { 'desired-state': ['running'] };
+    if (serviceId) filters.service = [serviceId];
+    const tasks = (await engine(this.#docker, 'list tasks', () =>
+      this.#docker.listTasks({ filters }),
+    )) as TaskSummary[];
+    // a task with a health check only reaches "running" once it is healthy
+    return tasks.filter((t) => t.Status?.State === 'running');
+  }
+
+  async #checkImage(image: string): Promise<void> {
+    if (this.#deps.checkImages === false) return;
+    try {
+      await this.#docker.getImage(image).inspect();
+    } catch (err) {
+      if (statusOf(err) === 404 || statusOf(err) === 400) {
+        throw new FaasError(
+          'IMAGE_NOT_FOUND',
+          `image ${image} is not on the swarm manager's engine: build it with faas build ` +
+            '(or turn image checks off when the nodes pull from a registry)',
+        );
+      }
+      throw await this.#wrap(`inspect image ${image}`, err);
+    }
+  }
+
+  /** Inspect, rewrite, update with the inspected version; retried when another writer won. */
+  async #updateService(
+    name: string,
+    rewrite: (spec: Docker.ServiceSpec) => Docker.ServiceSpec,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const service = await this.#require(name, DEFAULT_NAMESPACE);
+      const spec = rewrite(service.Spec ?? {});
+      try {
+        await this.#docker.getService(service.ID).update({
+          _query: { version: service.Version?.Index ?? 0 },
+          _body: spec,
+        });
+        return;
+      } catch (err) {
+        if (statusOf(err) === 404) throw notFound(name, DEFAULT_NAMESPACE);
+        if (attempt < 3 && /out of sequence/i.test(engineMessage(err))) continue;
+        throw await this.#wrap(`update service ${spec.Name ?? name}`, err);
+      }
+    }
+  }
+
+  /** Names of the functions mounting the logical secret `name`. */
+  async #usersOf(secret: string): Promise<string[]> {
+    const file = `${SECRETS_DIR}/${secret}`;
+    const services = await engine(this.#docker, 'list services', () =>
+      this.#docker.listServices({ filters: { label: [FUNCTION_LABEL] } }),
+    );
+    return services
+      .filter((s) => this.#ours(s))
+      .filter((s) => (containerSpec(s.Spec ?? {}).Secrets ?? []).some((r) => r.File?.Name === file))
+      .map((s) => s.Spec?.Labels?.[FUNCTION_LABEL] ?? '')
+      .sort();
+  }
+
+  /** Points every function mounting `secret` at `ref` (a rolling update each). */
+  async #rollOnto(secret: string, ref: SecretRef): Promise<void> {
+    const file = `${SECRETS_DIR}/${secret}`;
+    for (const name of await this.#usersOf(secret)) {
+      await this.#updateService(name, (spec) => {
+        const c = containerSpec(spec);
+        const uid = randomUUID();
+        const task = spec.TaskTemplate as Docker.ContainerTaskSpec;
+        return {
+          ...spec,
+          TaskTemplate: {
+            ...task,
+            ForceUpdate: (task.ForceUpdate ?? 0) + 1,
+            ContainerSpec: {
+              ...c,
+              Labels: { ...c.Labels, [UID_LABEL]: uid },
+              Secrets: (c.Secrets ?? []).map((r) =>
+                r.File?.Name === file ? { ...r, SecretID: ref.id, SecretName: ref.name } : r,
+              ),
+            },
+          },
+          Labels: { ...spec.Labels, [UID_LABEL]: uid },
+        };
+      });
+    }
+  }
+
+  async #ensureNetwork(): Promise<void> {
+    const docker = this.#docker;
+    const name = this.network;
+    const found = await engine(docker, 'list networks', () =>
+      docker.listNetworks({ filters: { name: [name] } }),
+    );
+    const net = found.find((n) => n.Name === name);
+    if (net) {
+      if (net.Driver !== 'overlay' || !net.Attachable) {
+        this.#logger.error(
+          `swarm provider: network ${name} is ${net.Driver}${net.Attachable ? '' : ', not attachable'}; functions need an attachable overlay network`,
+        );
+      }
+      return;
+    }
+    try {
+      await docker.createNetwork({
+        Name: name,
+        Driver: 'overlay',
+        Attachable: true,
+        CheckDuplicate: true,
+        Labels: { [NETWORK_LABEL]: 'true' },
+      });
+      this.#logger.info(`swarm provider: created overlay network ${name}`);
+    } catch (err) {
+      if (statusOf(err) !== 409) throw await this.#wrap(`create network ${name}`, err);
+    }
+  }
+
+  async #wrap(what: string, err: unknown): Promise<FaasError> {
+    return engine(this.#docker, what, () => Promise.reject(err)).catch((e: FaasError) => e);
+  }
+
+  /** Mutations run one at a time, so check-then-act (exists? create) cannot interleave. */
+  #serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(op);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+async function* toAsync<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterable<T> {
+  yield* items;
+}
