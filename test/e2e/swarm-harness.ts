@@ -152,6 +152,7 @@ export async function removeRunObjects(docker: Docker, n: RunNames): Promise<voi
   }
   const images = (await docker.listImages().catch(() => [])) as { RepoTags?: string[] }[];
   for (const tag of images.flatMap((i) => i.RepoTags ?? [])) {
-    if (tag.startsWith(`${n.images}/`)) await docker.getImage(tag).remove().catch(ignore);
+    if (tag.startsWith(`${n.images}/`))
+      await docker.getImage(tag).remove({ force: true }).catch(ignore); // stopped task containers may still use it
   }
 }
