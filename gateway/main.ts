@@ -15,7 +15,10 @@ import { FunctionCache } from './invoke/function-cache.ts';
 import { createInvoker } from './invoke/proxy.ts';
 import { consoleLogger } from './log.ts';
 import type { Logger } from './log.ts';
+import Docker from 'dockerode';
 import { LocalProvider } from './providers/local/index.ts';
+import { SwarmProvider } from './providers/swarm/index.ts';
+import type { Provider } from './providers/provider.ts';
 
 const VERSION = '0.1.0';
 const READY_WAIT_MS = 10_000;
@@ -52,7 +55,7 @@ function announce(
   credentials: LoadedCredentials | undefined,
 ): void {
   logger.info(
-    `faas gateway ${VERSION} listening on http://${config.bindAddress}:${config.port} (provider: local)`,
+    `faas gateway ${VERSION} listening on http://${config.bindAddress}:${config.port} (provider: ${config.provider})`,
   );
   if (credentials === undefined)
     return logger.info('basic auth is off (basic_auth=false): /system/* is open');
@@ -66,10 +69,19 @@ function announce(
   }
 }
 
-async function main(): Promise<void> {
-  const config = load();
-  const logger = consoleLogger();
-  const provider = new LocalProvider({
+async function startProvider(config: GatewayConfig, logger: Logger): Promise<Provider> {
+  if (config.provider === 'swarm') {
+    const docker = new Docker({ socketPath: config.dockerSocket });
+    const swarm = new SwarmProvider({
+      docker,
+      network: config.functionsNetwork,
+      logger,
+      version: VERSION,
+    });
+    await swarm.start();
+    return swarm;
+  }
+  const local = new LocalProvider({
     stateDir: config.stateDir,
     storeDir: config.imageStore,
     watchdogPath: fileURLToPath(new URL('../dist/watchdog.js', import.meta.url)),
@@ -77,7 +89,14 @@ async function main(): Promise<void> {
     logger,
     version: VERSION,
   });
-  await provider.start();
+  await local.start();
+  return local;
+}
+
+async function main(): Promise<void> {
+  const config = load();
+  const logger = consoleLogger();
+  const provider = await startProvider(config, logger);
   const metrics = new GatewayMetrics(async () =>
     (await provider.list(config.namespace)).map((f) => ({ name: f.name, replicas: f.replicas })),
   );
