@@ -30,7 +30,16 @@ export interface GatewayConfig {
   /** Swarm: the attachable overlay network functions and the gateway share. */
   readonly functionsNetwork: string;
   readonly dockerSocket: string;
+  /** Which mechanisms change replicas: the Alertmanager webhook, the built-in autoscaler, or both. */
+  readonly scaling: ScalingMode;
+  /** How often the built-in autoscaler looks at each function. */
+  readonly autoscaleIntervalMs: number;
+  /** Replicas go down only after the load has stayed lower for this long (and never within it of an alert's change). */
+  readonly scaleDownWindowMs: number;
 }
+
+export type ScalingMode = 'alert' | 'builtin' | 'both';
+const SCALING_MODES: readonly ScalingMode[] = ['alert', 'builtin', 'both'];
 
 export const DEFAULTS = Object.freeze({
   port: 8080,
@@ -46,6 +55,9 @@ export const DEFAULTS = Object.freeze({
   provider: 'local' as const,
   functionsNetwork: 'func_functions',
   dockerSocket: '/var/run/docker.sock',
+  scaling: 'both' as ScalingMode,
+  autoscaleIntervalMs: 2000,
+  scaleDownWindowMs: 30_000,
 });
 
 export class GatewayConfigError extends Error {
@@ -76,6 +88,9 @@ export function readConfig(env: Env, cwd: string): GatewayConfig {
     provider: readProvider(r),
     functionsNetwork: r.raw('functions_network') ?? DEFAULTS.functionsNetwork,
     dockerSocket: r.raw('docker_socket') ?? DEFAULTS.dockerSocket,
+    scaling: readScaling(r),
+    autoscaleIntervalMs: r.duration('autoscale_interval', DEFAULTS.autoscaleIntervalMs, 100),
+    scaleDownWindowMs: r.duration('scale_down_window', DEFAULTS.scaleDownWindowMs, 0),
   };
   if (config.upstreamTimeoutMs >= config.writeTimeoutMs) {
     r.problems.push(
@@ -92,4 +107,11 @@ function readProvider(r: EnvReader): 'local' | 'swarm' {
   if (v === 'local' || v === 'swarm') return v;
   r.problems.push(`provider=${JSON.stringify(v)} is not one of local, swarm`);
   return DEFAULTS.provider;
+}
+
+function readScaling(r: EnvReader): ScalingMode {
+  const v = r.raw('scaling')?.trim() ?? DEFAULTS.scaling;
+  if ((SCALING_MODES as readonly string[]).includes(v)) return v as ScalingMode;
+  r.problems.push(`scaling=${JSON.stringify(v)} is not one of ${SCALING_MODES.join(', ')}`);
+  return DEFAULTS.scaling;
 }
