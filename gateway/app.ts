@@ -13,6 +13,7 @@ import type { Invoker } from './invoke/proxy.ts';
 import type { Logger } from './log.ts';
 import type { Provider } from './providers/provider.ts';
 import type { FunctionCache } from './invoke/function-cache.ts';
+import type { Scaler } from './scaling/scaler.ts';
 import { createFunctionsRouter } from './routes/functions.ts';
 import { createLogsRouter } from './routes/logs.ts';
 import { createSecretsRouter } from './routes/secrets.ts';
@@ -23,6 +24,8 @@ export interface AppDeps {
   readonly invoker: Invoker;
   readonly functions: FunctionCache;
   readonly metrics: GatewayMetrics;
+  /** Replica changes made by scaling (/system/alert); absent in tests that do not scale. */
+  readonly scaler?: Scaler;
   readonly logger: Logger;
   /** undefined: /system/* is open (basic_auth=false). */
   readonly credentials: Credentials | undefined;

@@ -18,6 +18,7 @@ import type { Logger } from './log.ts';
 import Docker from 'dockerode';
 import { LocalProvider } from './providers/local/index.ts';
 import { SwarmProvider } from './providers/swarm/index.ts';
+import { Scaler } from './scaling/scaler.ts';
 import type { Provider } from './providers/provider.ts';
 
 const VERSION = '0.1.0';
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     (await provider.list(config.namespace)).map((f) => ({ name: f.name, replicas: f.replicas })),
   );
   const functions = new FunctionCache(provider);
+  const scaler = new Scaler({ provider, functions, logger });
   const { namespace, upstreamTimeoutMs, maxRequestBytes, maxReplicas } = config;
   const invoker = createInvoker({
     resolver: provider,
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
     upstreamTimeoutMs,
     maxRequestBytes,
     readyWaitMs: READY_WAIT_MS,
+    scaler,
   });
   const credentials = config.basicAuth ? await loadCredentials(config) : undefined;
   const app = createApp({
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
     invoker,
     functions,
     metrics,
+    scaler,
     logger,
     credentials,
     namespace,

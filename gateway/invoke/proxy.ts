@@ -11,6 +11,7 @@ import { STATUS } from '../http/error-table.ts';
 import type { GatewayMetrics } from '../http/metrics.ts';
 import type { FunctionState, Provider } from '../providers/provider.ts';
 import type { FunctionCache } from './function-cache.ts';
+import type { Scaler } from '../scaling/scaler.ts';
 import { forward } from './forward.ts';
 import { stamp } from './headers.ts';
 import { functionTimeoutMs } from './timeout.ts';
@@ -25,6 +26,8 @@ export interface InvokeDeps {
   readonly maxRequestBytes: number;
   /** How long a call waits for a replica of a function that wants some but has none ready. */
   readonly readyWaitMs: number;
+  /** Scales a function at zero replicas up when a call arrives; absent, such a call gets 503. */
+  readonly scaler?: Scaler;
 }
 
 export interface Invoker {
