@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   UPSTREAM_UNREACHABLE: 'the function could not be reached',
   UPSTREAM_TIMEOUT: 'the function did not answer in time',
   PROVIDER_FAILURE: 'the provider failed to carry out the request',
+  PROVIDER_UNAVAILABLE: "the provider's backend (e.g. the Docker engine) does not answer",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -27,6 +27,7 @@ export const STATUS: Readonly<Record<ErrorCode, number>> = {
   NOT_SUPPORTED: 501,
   UPSTREAM_UNREACHABLE: 502,
   NO_REPLICAS: 503,
+  PROVIDER_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
 };
 

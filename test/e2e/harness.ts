@@ -30,10 +30,11 @@ export async function startGateway(
   t: TestContext,
   dir: string,
   port: number,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, [GATEWAY], {
     cwd: dir,
-    env: { PATH: process.env.PATH, port: String(port), admin_password: ADMIN.password },
+    env: { PATH: process.env.PATH, port: String(port), admin_password: ADMIN.password, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

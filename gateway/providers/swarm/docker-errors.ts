@@ -30,6 +30,15 @@ export function engineMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Socket errors that mean the engine is not there (stopped, restarting, wrong socket). */
+const UNREACHABLE = new Set<unknown>([
+  'ECONNREFUSED',
+  'ENOENT',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+
 /**
  * Wraps an engine error: `notFound` (a code and message) for 404s, INVALID_REQUEST for 400s,
  * PROVIDER_FAILURE otherwise. FaasErrors pass through.
@@ -45,6 +54,14 @@ export function engineError(
   if (status === 404 && notFound) return new FaasError(notFound.code, notFound.message);
   if (status === 400) {
     return new FaasError('INVALID_REQUEST', `${what}: ${engineMessage(err)}`, { cause: err });
+  }
+  if (status === undefined && UNREACHABLE.has((err as { code?: unknown } | null)?.code)) {
+    return new FaasError(
+      'PROVIDER_UNAVAILABLE',
+      `${what}: the Docker engine at ${engineAddress(docker)} does not answer ` +
+        `(${engineMessage(err)}); start dockerd or check docker_socket`,
+      { cause: err },
+    );
   }
   const where = status === undefined ? `Docker engine at ${engineAddress(docker)}` : 'Docker';
   return new FaasError('PROVIDER_FAILURE', `${what}: ${where}: ${engineMessage(err)}`, {

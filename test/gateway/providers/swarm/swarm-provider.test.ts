@@ -71,15 +71,15 @@ const NODE_POST = (body: string): string[] => [
     '.then(async (r) => console.log(r.status, await r.text()))',
 ];
 
-test('an engine that is not there: PROVIDER_FAILURE naming the socket, healthy() false', async () => {
+test('an engine that is not there: PROVIDER_UNAVAILABLE naming the socket, healthy() false', async () => {
   const docker = new Docker({ socketPath: '/nonexistent/docker.sock' });
   const p = new SwarmProvider({ docker, network: 'unused' });
   assert.equal(await p.healthy(), false);
-  const err = await rejectsWith(p.start(), 'PROVIDER_FAILURE');
-  assert.match(err.message, /unix:\/\/\/nonexistent\/docker\.sock/);
-  await rejectsWith(p.get('x', NS), 'PROVIDER_FAILURE');
-  await rejectsWith(p.list(NS), 'PROVIDER_FAILURE');
-  await rejectsWith(p.secrets.list(NS), 'PROVIDER_FAILURE');
+  const err = await rejectsWith(p.start(), 'PROVIDER_UNAVAILABLE');
+  assert.match(err.message, /unix:\/\/\/nonexistent\/docker\.sock does not answer/);
+  await rejectsWith(p.get('x', NS), 'PROVIDER_UNAVAILABLE');
+  await rejectsWith(p.list(NS), 'PROVIDER_UNAVAILABLE');
+  await rejectsWith(p.secrets.list(NS), 'PROVIDER_UNAVAILABLE');
 });
 
 describe('Swarm provider on the real swarm', () => {
