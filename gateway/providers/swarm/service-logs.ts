@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { LogLine } from '../../contract/types.ts';
+import type { LogLine, LogRequest } from '../../contract/types.ts';
 
 const TASK_KEY = 'com.docker.swarm.task.id';
 
@@ -77,4 +77,58 @@ export async function* untilAborted(
     signal.removeEventListener('abort', stop);
     stop();
   }
+}
+
+/** What the engine's service-logs call is asked for. */
+export interface LogOptions {
+  stdout: true;
+  stderr: true;
+  timestamps: true;
+  details: true;
+  follow: boolean;
+  tail?: number;
+  since?: number;
+  abortSignal: AbortSignal;
+}
+
+/**
+ * The LogLines of one function's service. `fetch` makes the engine call with `opts`. Without
+ * `follow`, lines of all replicas are ordered by time before `tail` applies.
+ */
+export async function* serviceLogs(
+  req: LogRequest,
+  signal: AbortSignal,
+  fetch: (opts: LogOptions) => Promise<Buffer | NodeJS.ReadableStream>,
+): AsyncIterable<LogLine> {
+  const raw = await fetch({
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+    details: true,
+    follow: req.follow,
+    // without follow, tail is applied below to the merged, time-ordered lines
+    ...(req.follow && req.tail !== undefined ? { tail: req.tail } : {}),
+    ...(req.since ? { since: req.since.getTime() / 1000 } : {}),
+    abortSignal: signal,
+  });
+  const who = { name: req.name, namespace: req.namespace };
+  const chunks = Buffer.isBuffer(raw) ? [raw] : untilAborted(raw, signal);
+  const lines = async function* (): AsyncIterable<LogLine> {
+    for await (const line of demuxLines(toAsync(chunks))) {
+      const l = parseLogLine(line, who);
+      if (l !== undefined && (req.instance === undefined || l.instance === req.instance)) yield l;
+    }
+  };
+  if (req.follow) return yield* lines();
+  const all: LogLine[] = [];
+  for await (const l of lines()) all.push(l);
+  const sorted = all
+    .map((l, i) => ({ l, i, k: timeKey(l.timestamp) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
+    .map((x) => x.l);
+  yield* req.tail === undefined ? sorted : sorted.slice(Math.max(0, sorted.length - req.tail));
+}
+
+async function* toAsync<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterable<T> {
+  yield* items;
 }

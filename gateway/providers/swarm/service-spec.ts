@@ -196,3 +196,29 @@ export function functionState(service: Docker.Service, available: number): Funct
     createdAt: service.CreatedAt ?? '',
   };
 }
+
+/** The spec with the secret mounted at `file` pointing at `ref`, forced to roll (a new uid). */
+export function withSecretRef(
+  spec: Docker.ServiceSpec,
+  file: string,
+  ref: { id: string; name: string },
+  uid: string,
+): Docker.ServiceSpec {
+  const task = spec.TaskTemplate as Docker.ContainerTaskSpec;
+  const c = task.ContainerSpec ?? {};
+  return {
+    ...spec,
+    TaskTemplate: {
+      ...task,
+      ForceUpdate: (task.ForceUpdate ?? 0) + 1,
+      ContainerSpec: {
+        ...c,
+        Labels: { ...c.Labels, [UID_LABEL]: uid },
+        Secrets: (c.Secrets ?? []).map((r) =>
+          r.File?.Name === file ? { ...r, SecretID: ref.id, SecretName: ref.name } : r,
+        ),
+      },
+    },
+    Labels: { ...spec.Labels, [UID_LABEL]: uid },
+  };
+}

@@ -18,12 +18,13 @@ import { DEFAULT_NAMESPACE } from '../../contract/types.ts';
 import { silentLogger } from '../../log.ts';
 import type { Logger } from '../../log.ts';
 import type { Capabilities, FunctionState, Provider, ProviderInfo } from '../provider.ts';
-import { engine, engineAddress, engineMessage, statusOf } from './docker-errors.ts';
-import { FUNCTION_LABEL, NETWORK_LABEL, SECRETS_DIR, UID_LABEL } from './labels.ts';
+import { engine, engineAddress, engineError, engineMessage, statusOf } from './docker-errors.ts';
+import { FUNCTION_LABEL, SECRETS_DIR } from './labels.ts';
+import { ensureNetwork } from './network.ts';
 import { ReplicaResolver } from './resolver.ts';
 import type { ResolverOptions } from './resolver.ts';
-import { functionState, initialReplicas, serviceSpec } from './service-spec.ts';
-import { demuxLines, parseLogLine, timeKey, untilAborted } from './service-logs.ts';
+import { functionState, initialReplicas, serviceSpec, withSecretRef } from './service-spec.ts';
+import { serviceLogs } from './service-logs.ts';
 import { SwarmSecrets, assertNamespace } from './swarm-secrets.ts';
 import type { SecretRef } from './swarm-secrets.ts';
 
@@ -110,7 +111,7 @@ export class SwarmProvider implements Provider {
           `${info.Swarm?.LocalNodeState ?? 'unknown'}): run docker swarm init`,
       );
     }
-    await this.#ensureNetwork();
+    await ensureNetwork(this.#docker, this.network, this.#logger);
     const count = (await this.list(DEFAULT_NAMESPACE)).length;
     this.#logger.info(`swarm provider: ${count} function(s) on network ${this.network}`);
   }
@@ -249,45 +250,16 @@ export class SwarmProvider implements Provider {
 
   async *logs(req: LogRequest, signal: AbortSignal): AsyncIterable<LogLine> {
     const service = await this.#require(req.name, req.namespace);
-    const who = { name: req.name, namespace: req.namespace };
-    const opts = {
-      stdout: true,
-      stderr: true,
-      timestamps: true,
-      details: true,
-      follow: req.follow,
-      // without follow, tail is applied below to the merged, time-ordered lines
-      ...(req.follow && req.tail !== undefined ? { tail: req.tail } : {}),
-      ...(req.since ? { since: req.since.getTime() / 1000 } : {}),
-      abortSignal: signal,
-    };
-    const raw = await engine(
-      this.#docker,
-      `logs of ${req.name}`,
-      async () =>
-        (await this.#docker.getService(service.ID).logs(opts)) as unknown as
-          Buffer | NodeJS.ReadableStream,
+    const docker = this.#docker;
+    yield* serviceLogs(req, signal, (opts) =>
+      engine(
+        docker,
+        `logs of ${req.name}`,
+        async () =>
+          (await docker.getService(service.ID).logs(opts)) as unknown as
+            Buffer | NodeJS.ReadableStream,
+      ),
     );
-    const chunks = Buffer.isBuffer(raw) ? [raw] : untilAborted(raw, signal);
-    const keep = (l: LogLine | undefined): l is LogLine =>
-      l !== undefined && (req.instance === undefined || l.instance === req.instance);
-    if (req.follow) {
-      for await (const line of demuxLines(toAsync(chunks))) {
-        const l = parseLogLine(line, who);
-        if (keep(l)) yield l;
-      }
-      return;
-    }
-    const lines: LogLine[] = [];
-    for await (const line of demuxLines(toAsync(chunks))) {
-      const l = parseLogLine(line, who);
-      if (keep(l)) lines.push(l);
-    }
-    const sorted = lines
-      .map((l, i) => ({ l, i, k: timeKey(l.timestamp) }))
-      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
-      .map((x) => x.l);
-    yield* req.tail === undefined ? sorted : sorted.slice(Math.max(0, sorted.length - req.tail));
   }
 
   /** Nothing runs in this process: functions and secrets stay on the swarm. */
@@ -387,60 +359,12 @@ export class SwarmProvider implements Provider {
   async #rollOnto(secret: string, ref: SecretRef): Promise<void> {
     const file = `${SECRETS_DIR}/${secret}`;
     for (const name of await this.#usersOf(secret)) {
-      await this.#updateService(name, (spec) => {
-        const c = containerSpec(spec);
-        const uid = randomUUID();
-        const task = spec.TaskTemplate as Docker.ContainerTaskSpec;
-        return {
-          ...spec,
-          TaskTemplate: {
-            ...task,
-            ForceUpdate: (task.ForceUpdate ?? 0) + 1,
-            ContainerSpec: {
-              ...c,
-              Labels: { ...c.Labels, [UID_LABEL]: uid },
-              Secrets: (c.Secrets ?? []).map((r) =>
-                r.File?.Name === file ? { ...r, SecretID: ref.id, SecretName: ref.name } : r,
-              ),
-            },
-          },
-          Labels: { ...spec.Labels, [UID_LABEL]: uid },
-        };
-      });
-    }
-  }
-
-  async #ensureNetwork(): Promise<void> {
-    const docker = this.#docker;
-    const name = this.network;
-    const found = await engine(docker, 'list networks', () =>
-      docker.listNetworks({ filters: { name: [name] } }),
-    );
-    const net = found.find((n) => n.Name === name);
-    if (net) {
-      if (net.Driver !== 'overlay' || !net.Attachable) {
-        this.#logger.error(
-          `swarm provider: network ${name} is ${net.Driver}${net.Attachable ? '' : ', not attachable'}; functions need an attachable overlay network`,
-        );
-      }
-      return;
-    }
-    try {
-      await docker.createNetwork({
-        Name: name,
-        Driver: 'overlay',
-        Attachable: true,
-        CheckDuplicate: true,
-        Labels: { [NETWORK_LABEL]: 'true' },
-      });
-      this.#logger.info(`swarm provider: created overlay network ${name}`);
-    } catch (err) {
-      if (statusOf(err) !== 409) throw await this.#wrap(`create network ${name}`, err);
+      await this.#updateService(name, (spec) => withSecretRef(spec, file, ref, randomUUID()));
     }
   }
 
   async #wrap(what: string, err: unknown): Promise<FaasError> {
-    return engine(this.#docker, what, () => Promise.reject(err)).catch((e: FaasError) => e);
+    return engineError(this.#docker, what, err);
   }
 
   /** Mutations run one at a time, so check-then-act (exists? create) cannot interleave. */
@@ -449,8 +373,4 @@ export class SwarmProvider implements Provider {
     this.#queue = run.catch(() => undefined);
     return run;
   }
-}
-
-async function* toAsync<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterable<T> {
-  yield* items;
 }
