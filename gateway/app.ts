@@ -14,6 +14,8 @@ import type { Logger } from './log.ts';
 import type { Provider } from './providers/provider.ts';
 import type { FunctionCache } from './invoke/function-cache.ts';
 import type { Scaler } from './scaling/scaler.ts';
+import type { ScalingMode } from './config.ts';
+import { alertParseError, createAlertRouter } from './routes/alert.ts';
 import { createFunctionsRouter } from './routes/functions.ts';
 import { createLogsRouter } from './routes/logs.ts';
 import { createSecretsRouter } from './routes/secrets.ts';
@@ -26,6 +28,8 @@ export interface AppDeps {
   readonly metrics: GatewayMetrics;
   /** Replica changes made by scaling (/system/alert); absent in tests that do not scale. */
   readonly scaler?: Scaler;
+  /** Which mechanisms change replicas; `builtin` turns /system/alert off (default both). */
+  readonly scaling?: ScalingMode;
   readonly logger: Logger;
   /** undefined: /system/* is open (basic_auth=false). */
   readonly credentials: Credentials | undefined;
@@ -81,6 +85,9 @@ function createSystemApp(deps: AppDeps): Express {
   app.use(createSystemRouter(deps));
   app.use(createSecretsRouter(deps));
   app.use(createLogsRouter(deps));
+  app.use('/system/alert', alertParseError);
+  if (deps.scaler)
+    app.use(createAlertRouter({ ...deps, scaler: deps.scaler, scaling: deps.scaling ?? 'both' }));
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('404 page not found\n');
   });

@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     functions,
     metrics,
     scaler,
+    scaling: config.scaling,
     logger,
     credentials,
     namespace,

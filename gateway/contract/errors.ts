@@ -15,12 +15,14 @@ export const ERROR_CODES = {
   SECRET_NOT_FOUND: 'no secret with that name',
   SECRET_EXISTS: 'a secret with that name already exists',
   SECRET_IN_USE: 'a secret cannot be removed while functions use it',
+  ALERT_SCALING_OFF: 'an Alertmanager alert arrived while scaling=builtin turns the alert path off',
   NOT_SUPPORTED: 'the provider does not support this capability',
   BAD_LOG_REQUEST: 'the log request parameters are malformed',
   NO_REPLICAS: 'the function has no ready replica',
   UPSTREAM_UNREACHABLE: 'the function could not be reached',
   UPSTREAM_TIMEOUT: 'the function did not answer in time',
   PROVIDER_FAILURE: 'the provider failed to carry out the request',
+  ALERTS_FAILED: 'some alerts of an Alertmanager webhook could not be applied',
   PROVIDER_UNAVAILABLE: "the provider's backend (e.g. the Docker engine) does not answer",
 } as const;
 
