@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a Debian 12 machine: a Docker engine (dockerd)
 # with a one-node swarm, and an image registry on 127.0.0.1:5000 (Debian's docker-registry).
+# Prometheus and Alertmanager are only installed: the alert-path tests start their own
+# processes on loopback (test/support/alerting.ts).
 # Idempotent: installs only what is missing, starts dockerd only when `docker info` does not
 # answer, inits the swarm only when none is active, and starts the registry only when nothing
 # answers on its address.
@@ -19,14 +21,17 @@ REGISTRY_DEADLINE_S="${REGISTRY_DEADLINE_S:-30}"
 
 say() { printf 'services: %s\n' "$*"; }
 
-# install_packages: apt-get installs docker.io and iptables when their commands are missing.
+# install_packages: apt-get installs docker.io, iptables, docker-registry, prometheus and
+# prometheus-alertmanager when their commands are missing.
 install_packages() {
   local missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v iptables >/dev/null 2>&1 || missing+=(iptables)
   command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+  command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+  command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
   if [ "${#missing[@]}" -eq 0 ]; then
-    say "docker.io, iptables and docker-registry already installed"
+    say "docker.io, iptables, docker-registry, prometheus and prometheus-alertmanager already installed"
     return
   fi
   say "installing ${missing[*]} from Debian's packages"
