@@ -3,21 +3,24 @@
  * and stops cleanly on SIGTERM/SIGINT (replicas are stopped; deployments persist).
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { GatewayConfigError, readConfig } from './config.ts';
 import type { GatewayConfig } from './config.ts';
+import { formatDuration } from '../watchdog/duration.ts';
 import { loadCredentials } from './credentials.ts';
 import type { LoadedCredentials } from './credentials.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { FunctionCache } from './invoke/function-cache.ts';
 import { createInvoker } from './invoke/proxy.ts';
+import type { Invoker } from './invoke/proxy.ts';
 import { consoleLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import Docker from 'dockerode';
 import { LocalProvider } from './providers/local/index.ts';
 import { SwarmProvider } from './providers/swarm/index.ts';
+import { Autoscaler } from './scaling/autoscaler.ts';
 import { Scaler } from './scaling/scaler.ts';
 import type { Provider } from './providers/provider.ts';
 
@@ -94,10 +97,36 @@ async function startProvider(config: GatewayConfig, logger: Logger): Promise<Pro
   return local;
 }
 
-async function main(): Promise<void> {
-  const config = load();
-  const logger = consoleLogger();
-  const provider = await startProvider(config, logger);
+interface Gateway {
+  readonly listener: RequestListener;
+  readonly invoker: Invoker;
+  readonly credentials: LoadedCredentials | undefined;
+  readonly autoscaler: Autoscaler;
+}
+
+/** Scale to zero in every mode; load-driven scaling unless scaling=alert. Started after listen. */
+function newAutoscaler(
+  config: GatewayConfig,
+  logger: Logger,
+  provider: Provider,
+  scaler: Scaler,
+  metrics: GatewayMetrics,
+): Autoscaler {
+  return new Autoscaler({
+    provider,
+    scaler,
+    signals: metrics.load,
+    logger,
+    namespace: config.namespace,
+    maxReplicas: config.maxReplicas,
+    intervalMs: config.autoscaleIntervalMs,
+    windowMs: config.scaleDownWindowMs,
+    builtin: config.scaling !== 'alert',
+  });
+}
+
+/** Metrics, the invoke cache, the one Scaler, the invoker, the app and the autoscaler. */
+async function build(config: GatewayConfig, logger: Logger, provider: Provider): Promise<Gateway> {
   const metrics = new GatewayMetrics(async () =>
     (await provider.list(config.namespace)).map((f) => ({ name: f.name, replicas: f.replicas })),
   );
@@ -115,7 +144,7 @@ async function main(): Promise<void> {
     scaler,
   });
   const credentials = config.basicAuth ? await loadCredentials(config) : undefined;
-  const app = createApp({
+  const listener = createApp({
     provider,
     invoker,
     functions,
@@ -129,13 +158,12 @@ async function main(): Promise<void> {
     maxReplicas,
     version: VERSION,
   });
-  const server: Server = createServer(app).listen(config.port, config.bindAddress);
-  applyTimeouts(server, config);
-  await new Promise<void>((resolve, reject) =>
-    server.once('listening', resolve).once('error', reject),
-  );
-  announce(logger, config, credentials);
+  const autoscaler = newAutoscaler(config, logger, provider, scaler, metrics);
+  return { listener, invoker, credentials, autoscaler };
+}
 
+/** SIGTERM/SIGINT: stop scaling, close the listener, then the replicas; exit. */
+function stopOnSignals(logger: Logger, server: Server, gateway: Gateway, provider: Provider): void {
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -143,17 +171,40 @@ async function main(): Promise<void> {
     logger.info('stopping: closing the listener and the replicas');
     server.close();
     server.closeIdleConnections();
-    invoker.close();
-    provider.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error('stopping failed', err);
-        process.exit(1);
-      },
-    );
+    gateway.invoker.close();
+    gateway.autoscaler
+      .stop()
+      .then(() => provider.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error('stopping failed', err);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+async function main(): Promise<void> {
+  const config = load();
+  const logger = consoleLogger();
+  const provider = await startProvider(config, logger);
+  const gateway = await build(config, logger, provider);
+  const server: Server = createServer(gateway.listener).listen(config.port, config.bindAddress);
+  applyTimeouts(server, config);
+  await new Promise<void>((resolve, reject) =>
+    server.once('listening', resolve).once('error', reject),
+  );
+  announce(logger, config, gateway.credentials);
+  gateway.autoscaler.start();
+  const builtin =
+    config.scaling === 'alert'
+      ? ''
+      : `built-in every ${formatDuration(config.autoscaleIntervalMs)}, scale-down window ${formatDuration(config.scaleDownWindowMs)}; `;
+  logger.info(`scaling: ${config.scaling} (${builtin}scale to zero where labelled)`);
+  stopOnSignals(logger, server, gateway, provider);
 }
 
 main().catch((err: unknown) => {

@@ -4,6 +4,7 @@
  * become label values: the invoker records after a successful lookup.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { LoadSignals } from '../scaling/load-signals.ts';
 
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -11,9 +12,16 @@ export class GatewayMetrics {
   private readonly invocations: Counter<'function_name' | 'code'>;
   private readonly seconds: Histogram<'function_name' | 'code'>;
   private readonly started: Counter<'function_name'>;
+  private readonly coldStarts: Histogram<'function_name'>;
+  /** Per-function load as the built-in autoscaler reads it; the invoker updates it. */
+  readonly load: LoadSignals;
 
   /** `replicas` is asked for desired replicas at scrape time (gateway_service_count). */
-  constructor(replicas: () => Promise<{ name: string; replicas: number }[]>) {
+  constructor(
+    replicas: () => Promise<{ name: string; replicas: number }[]>,
+    now: () => number = Date.now,
+  ) {
+    this.load = new LoadSignals(now);
     const registers = [this.registry];
     this.invocations = new Counter({
       name: 'gateway_function_invocation_total',
@@ -31,6 +39,13 @@ export class GatewayMetrics {
       name: 'gateway_function_invocation_started',
       help: 'Function invocations forwarded',
       labelNames: ['function_name'],
+      registers,
+    });
+    this.coldStarts = new Histogram({
+      name: 'gateway_function_cold_start_seconds',
+      help: 'How long calls to a function at zero replicas waited for a ready replica',
+      labelNames: ['function_name'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
       registers,
     });
     new Gauge({
@@ -57,6 +72,10 @@ export class GatewayMetrics {
     this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
   }
 
+  coldStart(name: string, seconds: number): void {
+    this.coldStarts.observe({ function_name: name }, seconds);
+  }
+
   invocationCount(name: string): number {
     return this.counts.get(name) ?? 0;
   }
@@ -64,5 +83,6 @@ export class GatewayMetrics {
   /** A function deployed again under a removed one's name starts from zero. */
   forget(name: string): void {
     this.counts.delete(name);
+    this.load.forget(name);
   }
 }

@@ -14,6 +14,8 @@ import type { FunctionCache } from './function-cache.ts';
 import type { Scaler } from '../scaling/scaler.ts';
 import { forward } from './forward.ts';
 import { stamp } from './headers.ts';
+import type { Stamp } from './headers.ts';
+import { ColdStarts } from './cold-start.ts';
 import { functionTimeoutMs } from './timeout.ts';
 import { waitForReplica } from './wait.ts';
 
@@ -26,7 +28,10 @@ export interface InvokeDeps {
   readonly maxRequestBytes: number;
   /** How long a call waits for a replica of a function that wants some but has none ready. */
   readonly readyWaitMs: number;
-  /** Scales a function at zero replicas up when a call arrives; absent, such a call gets 503. */
+  /**
+   * Scales a function at zero replicas up when a call arrives (the call waits, bounded by the
+   * function's timeout); absent, such a call gets 503 at once.
+   */
   readonly scaler?: Scaler;
 }
 
@@ -53,6 +58,46 @@ async function lookup(deps: InvokeDeps, qualifiedName: string): Promise<Function
 
 export function createInvoker(deps: InvokeDeps): Invoker {
   const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
+  const coldStarts = deps.scaler
+    ? new ColdStarts({ scaler: deps.scaler, resolver: deps.resolver })
+    : undefined;
+
+  /**
+   * A ready replica: scaled from zero when the function is at 0 and the gateway can scale; a
+   * call that arrives while a scale from zero is under way waits for it too.
+   */
+  async function replicaFor(fn: FunctionState, timeoutMs: number, res: ServerResponse) {
+    if (!coldStarts || (fn.replicas > 0 && !coldStarts.underway(fn))) {
+      return waitForReplica(deps.resolver, fn, deps.readyWaitMs);
+    }
+    const { target, seconds } = await coldStarts.ready(fn, timeoutMs);
+    deps.metrics.coldStart(fn.name, seconds);
+    res.setHeader('X-Cold-Start-Seconds', seconds.toFixed(3));
+    return target;
+  }
+
+  async function call(
+    fn: FunctionState,
+    path: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    s: Stamp,
+  ) {
+    const timeoutMs = functionTimeoutMs(fn, deps.upstreamTimeoutMs);
+    const target = await replicaFor(fn, timeoutMs, res);
+    deps.metrics.invocationStarted(fn.name);
+    const start = performance.now();
+    const done = (code: number): void =>
+      deps.metrics.invocationDone(fn.name, code, (performance.now() - start) / 1000);
+    const options = { name: fn.name, timeoutMs, maxRequestBytes: deps.maxRequestBytes, stamp: s };
+    try {
+      done(await forward(agent, target, path, req, res, options));
+    } catch (err) {
+      if (err instanceof FaasError) done(STATUS[err.code]);
+      throw err;
+    }
+  }
+
   return {
     close: () => agent.destroy(),
     async invoke(qualifiedName, path, req, res) {
@@ -67,22 +112,11 @@ export function createInvoker(deps: InvokeDeps): Invoker {
         throw tooLarge(deps.maxRequestBytes);
       }
       const fn = await lookup(deps, qualifiedName);
-      const target = await waitForReplica(deps.resolver, fn, deps.readyWaitMs);
-      deps.metrics.invocationStarted(fn.name);
-      const start = performance.now();
-      const done = (code: number): void =>
-        deps.metrics.invocationDone(fn.name, code, (performance.now() - start) / 1000);
-      const options = {
-        name: fn.name,
-        timeoutMs: functionTimeoutMs(fn, deps.upstreamTimeoutMs),
-        maxRequestBytes: deps.maxRequestBytes,
-        stamp: s,
-      };
+      const end = deps.metrics.load.begin(fn.name); // the autoscaler's signals
       try {
-        done(await forward(agent, target, path, req, res, options));
-      } catch (err) {
-        if (err instanceof FaasError) done(STATUS[err.code]);
-        throw err;
+        await call(fn, path, req, res, s);
+      } finally {
+        end();
       }
     },
   };

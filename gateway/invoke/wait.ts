@@ -1,6 +1,7 @@
 /**
- * A function that wants replicas but has none ready yet (just deployed, restarting) gets a
- * short wait instead of an instant 503; one scaled to zero answers 503 at once.
+ * A function that wants replicas but has none ready yet (just deployed, restarting, scaling
+ * from zero) gets a wait instead of an instant 503; with `fn.replicas` 0 it does not wait
+ * (cold-start.ts scales such a function up first, when the gateway can scale).
  */
 import { isFaasError } from '../contract/errors.ts';
 import type { FunctionState, Provider } from '../providers/provider.ts';
