@@ -50,6 +50,8 @@ export interface StartOptions {
   readonly nodeArgs?: readonly string[];
   /** Another build of the gateway (its dist/watchdog.js beside it); default dist/gateway.mjs. */
   readonly bundle?: string;
+  /** Extra gateway settings, e.g. `{ scaling: 'builtin' }`. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** What bench/gateway/run.ts gives each scenario for the gateways it starts. */
@@ -81,6 +83,7 @@ export async function startGateway(root: string, o: StartOptions = {}): Promise<
       state_dir: stateDir,
       image_store: imageStore,
       admin_password: PASSWORD,
+      ...o.env,
     },
     stdio: ['ignore', 'ignore', fd],
   });
