@@ -79,12 +79,12 @@ export async function phases(
 }
 
 /** Deploys `name` and polls it to its first 200. */
-export async function timeFirst200(p: Platform, name: string): Promise<First200> {
+export async function timeFirst200(p: Platform, name: string, image = p.image): Promise<First200> {
   const started = performance.now();
   const res = await p.api('/system/functions', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ service: name, image: p.image, envProcess: 'cat' }),
+    body: JSON.stringify({ service: name, image, envProcess: 'cat' }),
   });
   const deployMs = performance.now() - started;
   if (res.status !== 202) throw new Error(`deploy ${name}: ${res.status} ${await res.text()}`);
@@ -115,23 +115,30 @@ export async function removeFunction(p: Platform, name: string): Promise<void> {
     .catch(() => undefined);
 }
 
-/** `count` fresh functions `<prefix>first-<i>`, each deployed, timed and removed. */
+export interface SeriesOptions {
+  readonly count: number;
+  /** Function names are `<prefix><stem>-<i>`. */
+  readonly stem: string;
+  readonly image: string;
+  readonly say: (line: string) => void;
+}
+
+/** `count` fresh functions of `image`, each deployed, timed and removed. */
 export async function first200Series(
   p: Platform,
   docker: Docker,
-  count: number,
-  say: (l: string) => void,
+  o: SeriesOptions,
 ): Promise<First200[]> {
   const results: First200[] = [];
-  for (let i = 1; i <= count; i++) {
-    const name = `${p.names.prefix}first-${i}`;
+  for (let i = 1; i <= o.count; i++) {
+    const name = `${p.names.prefix}${o.stem}-${i}`;
     const wallStart = Date.now();
-    const timed = await timeFirst200(p, name);
+    const timed = await timeFirst200(p, name, o.image);
     const r = { ...timed, phases: await phases(docker, name, wallStart).catch(() => undefined) };
     const ph = r.phases
       ? `; container started at ${r.phases.startedMs} ms, healthy at ${r.phases.healthyMs ?? '?'} ms`
       : '';
-    say(`deploy → first 200 of ${name}: ${Math.round(r.ms)} ms (${r.attempts} invocations${ph})`);
+    o.say(`deploy → first 200 of ${name}: ${Math.round(r.ms)} ms (${r.attempts} invocations${ph})`);
     results.push(r);
     await removeFunction(p, name);
   }

@@ -39,8 +39,8 @@ async function bundle(): Promise<string> {
   return file.text;
 }
 
-/** A tar archive holding one file, for putArchive. */
-async function tarOf(name: string, text: string): Promise<Buffer> {
+/** A tar archive holding one file, for putArchive and build contexts. */
+export async function tarOf(name: string, text: string): Promise<Buffer> {
   const p = pack();
   p.entry({ name, mode: 0o644 }, text);
   p.finalize();
@@ -109,5 +109,18 @@ export async function loadFromInside(
     return (JSON.parse(line) as LoadReport).pairs;
   } finally {
     await c.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** The last `lines` lines a service logged (stdout and stderr), for a failure's message. */
+export async function serviceLogTail(docker: Docker, service: string, lines = 20): Promise<string> {
+  try {
+    const logs = (await docker
+      .getService(service)
+      .logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+    const { stdout, stderr } = demux(logs);
+    return `${stdout}${stderr}`.trim();
+  } catch (err) {
+    return `(no logs: ${err instanceof Error ? err.message : String(err)})`;
   }
 }
