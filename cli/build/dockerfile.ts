@@ -1,8 +1,9 @@
 /**
  * The Dockerfile of a function image built from a template (pure): the base image, the local
  * image store entry copied to /home/app, its image.json as ENV lines (`fprocess`, `mode`,
- * `upstream_url`, then `env`), a health check on the watchdog's /tmp/.lock, and the watchdog as
- * the command.
+ * `upstream_url`, then `env`) and the watchdog as the command. No HEALTHCHECK: Swarm lists a
+ * task in DNS only once its first check passed, and dockerd 20.10 runs that check a whole
+ * interval after start (5 s of every deploy); the gateway probes each replica itself instead.
  *
  * @example
  * functionDockerfile({ base: 'faas/node-base:20', spec, buildArgs: [] });
@@ -61,11 +62,6 @@ export function imageEnv(spec: ImageSpec): [string, string][] {
   return env;
 }
 
-/** Checks the lock file the watchdog writes once it is ready (skipped under suppress_lock). */
-const HEALTHCHECK =
-  'HEALTHCHECK --interval=5s --timeout=3s --start-period=2s --retries=3 ' +
-  `CMD ["node", "-e", "require('fs').accessSync('/tmp/.lock')"]`;
-
 export function functionDockerfile(input: DockerfileInput): string {
   if (/\s/.test(input.base) || input.base === '') {
     throw new CliError(`base image ${JSON.stringify(input.base)} is not an image name`);
@@ -84,7 +80,6 @@ export function functionDockerfile(input: DockerfileInput): string {
     'WORKDIR /home/app',
     envInstruction(imageEnv(input.spec)),
     'EXPOSE 8080',
-    HEALTHCHECK,
     `CMD ["node", "/home/app/${WATCHDOG_FILE}"]`,
     '',
   ].join('\n');

@@ -23,10 +23,17 @@ export interface ResolverOptions {
   readonly now?: () => number;
   /** How long a DNS answer is reused. */
   readonly cacheMs?: number;
+  /** How long an empty answer (no task running yet) is reused: short, so a new replica is seen soon. */
+  readonly emptyCacheMs?: number;
   /** How long an address that answered a probe is trusted without another. */
   readonly trustMs?: number;
-  /** How long an address that failed is skipped. */
+  /** How long an address that failed a call is skipped, and the longest a failing probe is. */
   readonly skipMs?: number;
+  /**
+   * How long an address whose probe failed is skipped the first time; doubled on each further
+   * failure up to skipMs. A replica that is still starting is retried soon, a dead one rarely.
+   */
+  readonly probeSkipMs?: number;
   readonly probeTimeoutMs?: number;
 }
 
@@ -59,6 +66,10 @@ export class ReplicaResolver {
   readonly #cacheMs: number;
   readonly #trustMs: number;
   readonly #skipMs: number;
+  readonly #emptyCacheMs: number;
+  readonly #probeSkipMs: number;
+  /** address → failed probes in a row. */
+  readonly #failures = new Map<string, number>();
   readonly #entries = new Map<string, Entry>();
   /** address → until when it is trusted (> now) or skipped (stored negative). */
   readonly #health = new Map<string, number>();
@@ -70,6 +81,8 @@ export class ReplicaResolver {
     this.#cacheMs = options.cacheMs ?? 1000;
     this.#trustMs = options.trustMs ?? 2000;
     this.#skipMs = options.skipMs ?? 5000;
+    this.#emptyCacheMs = options.emptyCacheMs ?? 100;
+    this.#probeSkipMs = options.probeSkipMs ?? 250;
   }
 
   /** A base URL of a replica of `service` that accepts connections, or undefined when none. */
@@ -106,7 +119,8 @@ export class ReplicaResolver {
     for (const [address, until] of this.#health) {
       if (Math.abs(until) <= now) this.#health.delete(address);
     }
-    const entry = { addresses, expires: now + this.#cacheMs, next: cached?.next ?? 0 };
+    const ttl = addresses.length > 0 ? this.#cacheMs : this.#emptyCacheMs;
+    const entry = { addresses, expires: now + ttl, next: cached?.next ?? 0 };
     this.#entries.set(service, entry);
     return entry;
   }
@@ -119,9 +133,13 @@ export class ReplicaResolver {
     try {
       await this.#probe(address, WATCHDOG_PORT);
       this.#health.set(address, now + this.#trustMs);
+      this.#failures.delete(address);
       return true;
     } catch {
-      this.#health.set(address, -(now + this.#skipMs));
+      const failures = (this.#failures.get(address) ?? 0) + 1;
+      this.#failures.set(address, failures);
+      const skip = Math.min(this.#probeSkipMs * 2 ** (failures - 1), this.#skipMs);
+      this.#health.set(address, -(now + skip));
       return false;
     }
   }

@@ -10,7 +10,7 @@ import { eventLines } from '../../../cli/build/docker-build.ts';
 import { parseImageName } from '../../../cli/images/image-name.ts';
 import { baseImageSetting, DEFAULT_BASE_IMAGE } from '../../../cli/images/base-image.ts';
 
-test('a template function image: base, store entry, watchdog, ENV from image.json, health check', () => {
+test('a template function image: base, store entry, watchdog, ENV from image.json', () => {
   const dockerfile = functionDockerfile({
     base: 'faas/node-base:20.20.2',
     spec: { fprocess: 'sh function/handler.sh', mode: 'fork', env: {} },
@@ -27,8 +27,6 @@ test('a template function image: base, store entry, watchdog, ENV from image.jso
       'ENV fprocess="sh function/handler.sh" \\',
       '    mode="fork"',
       'EXPOSE 8080',
-      'HEALTHCHECK --interval=5s --timeout=3s --start-period=2s --retries=3 ' +
-        `CMD ["node", "-e", "require('fs').accessSync('/tmp/.lock')"]`,
       'CMD ["node", "/home/app/watchdog.js"]',
       '',
     ].join('\n'),

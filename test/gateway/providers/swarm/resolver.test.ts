@@ -50,7 +50,7 @@ test('a replica refusing connections is skipped, then tried again later', async 
   assert.deepEqual(await hosts(f.resolver, 3), ['10.0.0.3:8080', '10.0.0.3:8080', '10.0.0.3:8080']);
   assert.equal(f.probes.filter((p) => p === '10.0.0.2').length, 1, 'not retried on every call');
   down.clear();
-  f.tick(5001);
+  f.tick(251);
   assert.deepEqual(
     new Set(await hosts(f.resolver, 2)),
     new Set(['10.0.0.2:8080', '10.0.0.3:8080']),
@@ -65,4 +65,33 @@ test('reportFailure skips a replica; none left or no DNS answer → undefined', 
   assert.equal(await f.resolver.resolve('fn'), undefined);
   const g = fakes({});
   assert.equal(await g.resolver.resolve('fn'), undefined);
+});
+
+test('a starting replica is probed again soon, a dead one ever more rarely (250 ms doubling to 5 s)', async () => {
+  const down = new Set(['10.0.0.2']);
+  const f = fakes({ 'tasks.fn': ['10.0.0.2'] }, down);
+  const probesAfter = async (ms: number): Promise<number> => {
+    f.tick(ms);
+    await f.resolver.resolve('fn');
+    return f.probes.length;
+  };
+  assert.equal(await probesAfter(0), 1);
+  assert.equal(await probesAfter(249), 1, 'skipped for 250 ms');
+  assert.equal(await probesAfter(2), 2);
+  assert.equal(await probesAfter(499), 2, 'then 500 ms');
+  assert.equal(await probesAfter(2), 3);
+  for (let i = 0; i < 6; i++) await probesAfter(5001);
+  const before = f.probes.length;
+  assert.equal(await probesAfter(4000), before, 'never more often than every 5 s');
+  down.clear();
+  assert.equal((await (f.tick(1001), f.resolver.resolve('fn')))?.host, '10.0.0.2:8080');
+});
+
+test('no task yet: the empty answer is kept only 100 ms, so a new replica is found soon', async () => {
+  const answers: Record<string, string[]> = {};
+  const f = fakes(answers);
+  assert.equal(await f.resolver.resolve('fn'), undefined);
+  answers['tasks.fn'] = ['10.0.0.9'];
+  f.tick(101);
+  assert.equal((await f.resolver.resolve('fn'))?.host, '10.0.0.9:8080');
 });
