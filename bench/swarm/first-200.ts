@@ -58,8 +58,8 @@ interface ContainerState {
 
 /**
  * Where the time went, from the engine's own timestamps (the same clock): when the function's
- * container started, and when its image's health check first passed (the Swarm provider counts
- * a replica available only once healthy). Undefined when the engine no longer has them.
+ * container started, and when its image's health check, if it has one, first passed (Swarm
+ * lists such a task only once healthy). Undefined when the engine no longer has them.
  */
 export async function phases(
   docker: Docker,

@@ -1,9 +1,9 @@
 /**
- * The diagnosis variant of deploy → first 200: the run's `cat` image with only its health
- * check changed, probing every HEALTH_INTERVAL with `cat` instead of every 5 s with `node`
- * (cli/build/dockerfile.ts). The Swarm provider counts a replica only once it is healthy, and
- * Docker runs the first probe one interval after the container starts (engine 20.10 has no
- * --start-interval), so the difference between the two series is what that interval costs.
+ * The comparison variant of deploy → first 200: the run's `cat` image with a health check added,
+ * probing every HEALTH_INTERVAL with `cat`. `faas build` images have none (cli/build/dockerfile.ts);
+ * Swarm lists a task with one only once it is healthy, and Docker runs the first probe one
+ * interval after the container starts (engine 20.10 has no --start-interval), so the difference
+ * between the two series is what even a fast health check costs a deploy.
  */
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';

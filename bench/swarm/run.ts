@@ -46,8 +46,11 @@ function first200Rows(scenario: string, runs: readonly First200[], target: boole
   const ms = runs.map((r) => r.ms);
   const mid = median(ms);
   const within = ms.filter((x) => x <= TARGET_FIRST_200_MS).length;
-  const phase = (f: (r: First200) => number | undefined): string =>
-    s(median(runs.map((r) => f(r) ?? NaN)));
+  // "–" for a phase the image does not have (no health check: nothing to pass)
+  const phase = (f: (r: First200) => number | undefined): string => {
+    const known = runs.map(f).filter((v): v is number => v !== undefined);
+    return known.length === 0 ? '–' : s(median(known));
+  };
   return [
     {
       scenario,
