@@ -21,6 +21,10 @@ import { GATEWAY_COLUMNS, infoRow } from '../gateway/table.ts';
 import type { GatewayRow } from '../gateway/table.ts';
 import { openLoop } from '../lib/open-loop.ts';
 import { sleep } from '../lib/processes.ts';
+import { alertPath } from './alert-path.ts';
+import type { AlertResult } from './alert-path.ts';
+import { waitFor as waitForStatus } from './status.ts';
+import type { Status } from './status.ts';
 import { formatTable, writeJson } from '../lib/report.ts';
 import { machine, printSummary, startDeadline } from '../lib/runner.ts';
 import { median, round } from '../lib/stats.ts';
@@ -29,29 +33,13 @@ const OUTPUT = 'dist/bench-autoscale-latest.json';
 const ROUNDS = 3;
 const RPS = 20;
 const LOAD_MAX_MS = 30_000;
-const DEADLINE_MS = 300_000;
+const DEADLINE_MS = 720_000;
 const SCALE_UP_TARGET_S = 10;
 const COLD_TARGET_S = 1;
 const IMAGE = 'bench/cat:1';
 
-interface Status {
-  replicas: number;
-  availableReplicas: number;
-}
-
-const status = async (gw: GatewayProc, name: string): Promise<Status> =>
-  (await gw.system('GET', `/system/function/${name}`)) as Status;
-
-/** ms from `since` until `ok` holds for the function's status, polled every 50 ms. */
-async function waitFor(gw: GatewayProc, name: string, ok: (s: Status) => boolean, since: number) {
-  const deadline = performance.now() + LOAD_MAX_MS;
-  for (;;) {
-    const s = await status(gw, name);
-    if (ok(s)) return performance.now() - since;
-    if (performance.now() > deadline) throw new Error(`${name}: still ${JSON.stringify(s)}`);
-    await sleep(50);
-  }
-}
+const waitFor = (gw: GatewayProc, name: string, ok: (s: Status) => boolean, since: number) =>
+  waitForStatus(gw, name, ok, since, LOAD_MAX_MS);
 
 async function timedCall(gw: GatewayProc, name: string) {
   const began = performance.now();
@@ -123,7 +111,25 @@ const med = <T>(rows: readonly T[], f: (r: T) => number): number => median(rows.
 type Up = Awaited<ReturnType<typeof scaleUpRound>>;
 type Cold = Awaited<ReturnType<typeof coldRound>>;
 
-function rows(up: readonly Up[], cold: readonly Cold[]): GatewayRow[] {
+/** The alert path's rows, its ready time against the built-in autoscaler's of the same run. */
+function alertRows(alert: AlertResult, builtinReadyMs: number): GatewayRow[] {
+  const scenario = `alert path (shipped timings), ${RPS} rps, 1→3→4`;
+  if ('skipped' in alert) return [infoRow(scenario, 'not measured', '', alert.skipped)];
+  const r = alert.round;
+  return [
+    infoRow(scenario, 'load start → 4 wanted', '', s(r.wantedMs)),
+    infoRow(
+      scenario,
+      'load start → 4 ready',
+      `built-in: ${s(builtinReadyMs)}`,
+      s(r.readyMs),
+      `${(r.readyMs / builtinReadyMs).toFixed(1)}×`,
+    ),
+    infoRow(scenario, 'load stop → 1 (resolved)', '', s(r.downMs)),
+  ];
+}
+
+function rows(up: readonly Up[], cold: readonly Cold[], alert: AlertResult): GatewayRow[] {
   const manual = med(up, (r) => r.manualReadyMs);
   const wanted = med(up, (r) => r.wantedMs);
   const ready = med(up, (r) => r.readyMs);
@@ -147,32 +153,46 @@ function rows(up: readonly Up[], cold: readonly Cold[]): GatewayRow[] {
       met: coldMs <= COLD_TARGET_S * 1000,
     },
     infoRow('scale from zero', 'X-Cold-Start-Seconds', '', `${med(cold, (r) => r.coldHeader)} s`),
+    ...alertRows(alert, ready),
   ];
 }
 
+/** ROUNDS rounds of the built-in autoscaler and of scale from zero on one gateway. */
+async function builtinRounds(gw: GatewayProc): Promise<{ up: Up[]; cold: Cold[] }> {
+  await setUp(gw);
+  const up: Up[] = [];
+  const cold: Cold[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    process.stderr.write(`bench: built-in round ${i + 1} of ${ROUNDS}\n`);
+    up.push(await scaleUpRound(gw));
+    cold.push(await coldRound(gw));
+  }
+  return { up, cold };
+}
+
 async function main(): Promise<number> {
-  const root = makeRoot();
   const env = { scaling: 'builtin', scale_down_window: '5s' };
-  const gw = await startGateway(root, { env });
-  const deadline = startDeadline(DEADLINE_MS, async () => void (await gw.stop()));
+  const gateways: GatewayProc[] = [];
+  const stopAll = async (): Promise<void> =>
+    void (await Promise.all(gateways.map((g) => g.stop())));
+  const deadline = startDeadline(DEADLINE_MS, stopAll);
   const started = Date.now();
   try {
-    await setUp(gw);
-    const up: Up[] = [];
-    const cold: Cold[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      process.stderr.write(`bench: round ${i + 1} of ${ROUNDS}\n`);
-      up.push(await scaleUpRound(gw));
-      cold.push(await coldRound(gw));
-    }
+    const gw = await startGateway(makeRoot(), { env });
+    gateways.push(gw);
+    const { up, cold } = await builtinRounds(gw);
+    await gw.stop();
+    process.stderr.write('bench: alert path (Prometheus + Alertmanager, shipped timings)\n');
+    const alert = await alertPath(RPS, (g) => gateways.push(g));
     const seconds = Math.round((Date.now() - started) / 1000);
-    printSummary(formatTable(GATEWAY_COLUMNS, rows(up, cold)), seconds);
-    writeJson(OUTPUT, { date: new Date().toISOString(), machine: machine(), env, up, cold });
+    printSummary(formatTable(GATEWAY_COLUMNS, rows(up, cold, alert)), seconds);
+    const data = { date: new Date().toISOString(), machine: machine(), env, up, cold, alert };
+    writeJson(OUTPUT, data);
     console.log(`raw figures: ${OUTPUT}`);
     return 0;
   } finally {
     clearTimeout(deadline);
-    await gw.stop();
+    await stopAll();
   }
 }
 

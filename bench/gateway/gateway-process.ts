@@ -13,8 +13,8 @@ import { join, resolve } from 'node:path';
 import { freePort, sleep } from '../lib/processes.ts';
 
 export const GATEWAY = resolve('dist/gateway.mjs');
-const PASSWORD = 'bench-password';
-const AUTH = `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`;
+export const BENCH_PASSWORD = 'bench-password';
+const AUTH = `Basic ${Buffer.from(`admin:${BENCH_PASSWORD}`).toString('base64')}`;
 const START_TIMEOUT_MS = 20_000;
 /** The provider stops replicas with healthcheck_interval=1s, then they drain; 100 take ~2 s. */
 const STOP_TIMEOUT_MS = 45_000;
@@ -82,7 +82,7 @@ export async function startGateway(root: string, o: StartOptions = {}): Promise<
       bind_address: '127.0.0.1',
       state_dir: stateDir,
       image_store: imageStore,
-      admin_password: PASSWORD,
+      admin_password: BENCH_PASSWORD,
       ...o.env,
     },
     stdio: ['ignore', 'ignore', fd],

@@ -8,6 +8,8 @@
  * 2. req/s at 1 and 8 connections to a fork-mode `cat` function through the gateway service,
  *    against the same function's watchdog called directly, both from a load container inside
  *    the overlay network (throughput.ts), interleaved in 1 s slices (bench/lib/compare.ts).
+ * 3. scale from zero: that function scaled to 0, then one call timed to its 200 while the gateway
+ *    scales it back (cold-start.ts), against a warm call just before; COLD_COUNT rounds.
  *
  * Every Docker object carries the run's names and is removed at the end, on failure, at the
  * deadline and on Ctrl-C. Prints one table and writes dist/bench-swarm-latest.json.
@@ -23,6 +25,8 @@ import { machine, printSummary, startDeadline } from '../lib/runner.ts';
 import { median, round } from '../lib/stats.ts';
 import { GATEWAY_COLUMNS, infoRow } from '../gateway/table.ts';
 import type { GatewayRow } from '../gateway/table.ts';
+import { coldStarts } from './cold-start.ts';
+import type { ColdStart } from './cold-start.ts';
 import { first200Series, timeFirst200 } from './first-200.ts';
 import { buildHealthVariant, HEALTH_INTERVAL } from './health-variant.ts';
 import type { First200 } from './first-200.ts';
@@ -35,6 +39,8 @@ const OUTPUT = 'dist/bench-swarm-latest.json';
 const DEADLINE_MS = 420_000;
 const FIRST_200_COUNT = 5;
 const TARGET_FIRST_200_MS = 1500;
+const COLD_COUNT = 3;
+const TARGET_COLD_MS = 2000;
 const BODY = 'The quick brown fox jumps over the lazy dog. 0123456789\n';
 const LOAD = { connections: [1, 8], seconds: 5, warmupSeconds: 1, body: BODY } as const;
 
@@ -93,6 +99,32 @@ function loadRows(pairs: Record<string, Pair>): GatewayRow[] {
   });
 }
 
+function coldRows(runs: readonly ColdStart[]): GatewayRow[] {
+  const cold = median(runs.map((r) => r.coldMs));
+  const warm = median(runs.map((r) => r.warmMs));
+  const header = median(runs.map((r) => r.header));
+  const all = runs.map((r) => s(r.coldMs)).join(', ');
+  return [
+    {
+      ...infoRow(
+        'scale from zero',
+        `cold call → 200, median of ${runs.length}`,
+        `warm: ${s(warm)}`,
+        s(cold),
+      ),
+      compare: `+${s(cold - warm)}`,
+      target: `<= ${s(TARGET_COLD_MS)}`,
+      met: cold <= TARGET_COLD_MS,
+    },
+    infoRow(
+      'scale from zero',
+      'each / X-Cold-Start-Seconds',
+      '',
+      `${all} / ${header.toFixed(3)} s`,
+    ),
+  ];
+}
+
 /** Deploy → first 200 of the built image, then of its variant with a faster health check. */
 async function firstSeries(p: Platform, docker: Docker): Promise<Record<string, First200[]>> {
   const count = FIRST_200_COUNT;
@@ -132,13 +164,16 @@ async function measure(
   const docker = dockerClient(process.env);
   const first200 = await firstSeries(p, docker);
   const pairs = await throughput(p, docker, base);
+  const cold = await coldStarts(p, docker, `${p.names.prefix}cat`, COLD_COUNT, say);
   const rows = [
     infoRow('platform', 'faas swarm up / faas build', '', `${s(p.upMs)} / ${s(p.buildMs)}`),
     ...first200Rows('deploy → first 200', first200.built ?? [], true),
     ...first200Rows(`same, health check ${HEALTH_INTERVAL}`, first200.fast ?? [], false),
     ...loadRows(pairs),
+    ...coldRows(cold),
   ];
-  return { rows, data: { upMs: p.upMs, buildMs: p.buildMs, first200, load: { ...LOAD, pairs } } };
+  const data = { upMs: p.upMs, buildMs: p.buildMs, first200, load: { ...LOAD, pairs }, cold };
+  return { rows, data };
 }
 
 async function main(): Promise<number> {

@@ -3,7 +3,8 @@
  * `prometheus-alertmanager`; `bash scripts/services.sh` installs them). Each test starts its own
  * processes on free loopback ports with temp storage, from configs derived from the shipped
  * prometheus/*.yml (targets, credentials and faster intervals change; the alert rule file is the
- * shipped one, unchanged), and kills them in `t.after` whether the test passed or not.
+ * shipped one, unchanged), and kills them in `t.after` whether the test passed or not (a bench
+ * passes its own `Cleanups`).
  *
  * @example
  * const bins = requireAlerting(t);
@@ -133,6 +134,11 @@ export function alertmanagerConfig(o: AlertmanagerOptions): string {
   return stringify(c);
 }
 
+/** Where a started process registers its cleanup: a test's context, or a bench's list. */
+export interface Cleanups {
+  after(fn: () => void): void;
+}
+
 export interface RunningService {
   readonly url: string;
   /** host:port */
@@ -142,7 +148,7 @@ export interface RunningService {
 }
 
 async function startService(
-  t: TestContext,
+  t: Cleanups,
   what: string,
   command: string,
   args: (dir: string, address: string) => string[],
@@ -174,7 +180,7 @@ async function startService(
 }
 
 export function startPrometheus(
-  t: TestContext,
+  t: Cleanups,
   bins: AlertingBinaries,
   config: string,
 ): Promise<RunningService> {
@@ -193,7 +199,7 @@ export function startPrometheus(
 }
 
 export function startAlertmanager(
-  t: TestContext,
+  t: Cleanups,
   bins: AlertingBinaries,
   config: string,
 ): Promise<RunningService> {
