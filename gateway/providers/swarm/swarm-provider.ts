@@ -73,6 +73,8 @@ export class SwarmProvider implements Provider {
   readonly #prefix: string;
   readonly #deps: SwarmProviderDeps;
   readonly #resolver: ReplicaResolver;
+  /** Set by start(): only services on this network are this gateway's functions. */
+  #networkId: string | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(deps: SwarmProviderDeps) {
@@ -111,7 +113,7 @@ export class SwarmProvider implements Provider {
           `${info.Swarm?.LocalNodeState ?? 'unknown'}): run docker swarm init`,
       );
     }
-    await ensureNetwork(this.#docker, this.network, this.#logger);
+    this.#networkId = await ensureNetwork(this.#docker, this.network, this.#logger);
     const count = (await this.list(DEFAULT_NAMESPACE)).length;
     this.#logger.info(`swarm provider: ${count} function(s) on network ${this.network}`);
   }
@@ -271,9 +273,17 @@ export class SwarmProvider implements Provider {
     return `${this.#prefix}${name}`;
   }
 
+  /**
+   * A function of this gateway: labelled, prefixed, and on its functions network, so that two
+   * platforms on one swarm (each with its own network) never list or scale each other's.
+   */
   #ours(s: Service): boolean {
     const name = s.Spec?.Name ?? '';
-    return name.startsWith(this.#prefix) && s.Spec?.Labels?.[FUNCTION_LABEL] !== undefined;
+    if (!name.startsWith(this.#prefix) || s.Spec?.Labels?.[FUNCTION_LABEL] === undefined) {
+      return false;
+    }
+    const attached = (s.Spec.TaskTemplate as Docker.ContainerTaskSpec | undefined)?.Networks;
+    return (attached ?? []).some((n) => n.Target === this.#networkId || n.Target === this.network);
   }
 
   /** The function's service, or undefined; a service without the function label is not one. */

@@ -131,6 +131,29 @@ describe('Swarm provider on the real swarm', () => {
     await rejectsWith(h.provider.get('gateway', NS), 'FUNCTION_NOT_FOUND');
   });
 
+  test("a gateway on another functions network sees none of this one's functions", async (t) => {
+    if (!h) return t.skip(skipped);
+    const other = new SwarmProvider({
+      docker: h.docker,
+      network: `${h.prefix}other`,
+      prefix: h.prefix,
+    });
+    await other.start();
+    t.after(() =>
+      h!.docker
+        .getNetwork(`${h!.prefix}other`)
+        .remove()
+        .catch(() => undefined),
+    );
+    await h.provider.deploy(deployment({ service: 'mine', image: h.images.echo }));
+    assert.ok((await h.provider.list(NS)).some((f) => f.name === 'mine'));
+    assert.equal((await other.list(NS)).length, 0);
+    await rejectsWith(other.get('mine', NS), 'FUNCTION_NOT_FOUND');
+    await rejectsWith(other.scale('mine', NS, 0), 'FUNCTION_NOT_FOUND');
+    assert.equal((await h.provider.get('mine', NS)).replicas, 1, 'not scaled by the other');
+    await h.provider.remove('mine', NS);
+  });
+
   test('the spec Swarm stores, the image byte for byte, a read-only root with /tmp', async (t) => {
     if (!h) return t.skip(skipped);
     const p = h.provider;
