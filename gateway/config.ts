@@ -30,6 +30,8 @@ export interface GatewayConfig {
   /** Swarm: the attachable overlay network functions and the gateway share. */
   readonly functionsNetwork: string;
   readonly dockerSocket: string;
+  /** Swarm: refuse a deployment whose image the manager's engine lacks (off when nodes pull). */
+  readonly checkImages: boolean;
   /** Which mechanisms change replicas: the Alertmanager webhook, the built-in autoscaler, or both. */
   readonly scaling: ScalingMode;
   /** How often the built-in autoscaler looks at each function. */
@@ -55,6 +57,7 @@ export const DEFAULTS = Object.freeze({
   provider: 'local' as const,
   functionsNetwork: 'func_functions',
   dockerSocket: '/var/run/docker.sock',
+  checkImages: true,
   scaling: 'both' as ScalingMode,
   autoscaleIntervalMs: 2000,
   scaleDownWindowMs: 30_000,
@@ -88,6 +91,7 @@ export function readConfig(env: Env, cwd: string): GatewayConfig {
     provider: readProvider(r),
     functionsNetwork: r.raw('functions_network') ?? DEFAULTS.functionsNetwork,
     dockerSocket: r.raw('docker_socket') ?? DEFAULTS.dockerSocket,
+    checkImages: r.bool('check_images', DEFAULTS.checkImages),
     scaling: readScaling(r),
     autoscaleIntervalMs: r.duration('autoscale_interval', DEFAULTS.autoscaleIntervalMs, 100),
     scaleDownWindowMs: r.duration('scale_down_window', DEFAULTS.scaleDownWindowMs, 0),

@@ -79,6 +79,7 @@ async function startProvider(config: GatewayConfig, logger: Logger): Promise<Pro
     const swarm = new SwarmProvider({
       docker,
       network: config.functionsNetwork,
+      checkImages: config.checkImages,
       logger,
       version: VERSION,
     });
