@@ -20,7 +20,7 @@ import { functionTimeoutMs } from './timeout.ts';
 import { waitForReplica } from './wait.ts';
 
 export interface InvokeDeps {
-  readonly resolver: Pick<Provider, 'resolve'>;
+  readonly resolver: Pick<Provider, 'resolve' | 'reportFailure'>;
   readonly functions: FunctionCache;
   readonly metrics: GatewayMetrics;
   readonly namespace: string;
@@ -94,6 +94,8 @@ export function createInvoker(deps: InvokeDeps): Invoker {
       done(await forward(agent, target, path, req, res, options));
     } catch (err) {
       if (err instanceof FaasError) done(STATUS[err.code]);
+      // the next calls go to another replica instead of this dead one
+      if (isFaasError(err, 'UPSTREAM_UNREACHABLE')) deps.resolver.reportFailure?.(target);
       throw err;
     }
   }

@@ -52,6 +52,8 @@ export interface Provider {
   scale(name: string, namespace: string, replicas: number): Promise<void>;
   /** A ready replica's base URL, round-robin; NO_REPLICAS when none is ready. */
   resolve(name: string, namespace: string): Promise<URL>;
+  /** The replica at `url` refused a call: resolve() skips it for a while (when it can tell). */
+  reportFailure?(url: URL): void;
   logs(req: LogRequest, signal: AbortSignal): AsyncIterable<LogLine>;
   readonly secrets: SecretStore;
   /** Whether the backend answers (e.g. dockerd); /healthz says 503 while it does not. */

@@ -32,6 +32,8 @@ export class FakeProvider implements Provider {
   readonly secretValues = new Map<string, Buffer>();
   /** Where resolve() sends a function's traffic, by name. */
   readonly endpoints = new Map<string, URL>();
+  /** The replicas reportFailure() was told about, in order. */
+  readonly failures: URL[] = [];
   readonly logLines: LogLine[] = [];
   /** What healthy() answers, as a backend that comes and goes would. */
   up = true;
@@ -88,6 +90,10 @@ export class FakeProvider implements Provider {
     if (entry.replicas === 0 || !url)
       throw new FaasError('NO_REPLICAS', `No endpoints available for: ${name}.`);
     return url;
+  }
+
+  reportFailure(url: URL): void {
+    this.failures.push(url);
   }
 
   async *logs(req: LogRequest): AsyncIterable<LogLine> {

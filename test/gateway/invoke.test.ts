@@ -175,6 +175,7 @@ test('gateway errors: 404 unknown or empty, 503 no replica, 502 unreachable, 504
   dead.server.close();
   h.provider.endpoints.set('gone', dead.url);
   await check('/function/gone', 502, /Can't reach service for: gone/);
+  assert.deepEqual(h.provider.failures, [dead.url], 'the dead replica is reported to the provider');
 
   await deploy(h, 'slow');
   h.provider.endpoints.set('slow', (await upstream(t, () => undefined)).url);
