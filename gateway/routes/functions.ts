@@ -8,6 +8,7 @@ import { parseDelete, parseDeployment, parseScale } from '../contract/validate.t
 import type { GatewayMetrics } from '../http/metrics.ts';
 import type { FunctionCache } from '../invoke/function-cache.ts';
 import type { FunctionState, Provider } from '../providers/provider.ts';
+import type { Scaler } from '../scaling/scaler.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
 
 export interface FunctionsDeps {
@@ -20,6 +21,11 @@ export interface FunctionsDeps {
   readonly namespace: string;
   /** The most replicas a scale request or com.openfaas.scale.min may ask for. */
   readonly maxReplicas: number;
+  /**
+   * When present, a scale request goes through it (logged, and remembered so the built-in
+   * autoscaler does not undo it within its window).
+   */
+  readonly scaler?: Pick<Scaler, 'scale'>;
 }
 
 const MIN_LABEL = 'com.openfaas.scale.min';
@@ -101,7 +107,13 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
       if (!provider.capabilities.scaleToZero && replicas === 0) {
         throw new FaasError('NOT_SUPPORTED', 'this provider cannot scale a function to zero');
       }
-      await provider.scale(name, n, replicas);
+      if (deps.scaler) {
+        const { replicas: from } = await provider.get(name, n);
+        const change = { from, to: replicas, source: 'api' as const, reason: 'scale request' };
+        await deps.scaler.scale(name, n, change);
+      } else {
+        await provider.scale(name, n, replicas);
+      }
       functions.invalidate(name, n);
       res.status(202).end();
     })

@@ -9,8 +9,8 @@
  *   stays at 0 (a call scales it from zero; see cold-start.ts).
  * - Up at once; down only to the highest desired value of the last `windowMs` (the stabilisation
  *   window), and only once the history covers that window.
- * - Within `windowMs` of an alert's change, no move against the alert's direction, so the two
- *   mechanisms do not undo each other when `scaling=both`.
+ * - Within `windowMs` of an alert's or a scale request's change, no move against its direction,
+ *   so the mechanisms do not undo each other (`scaling=both`) or what a user just asked for.
  * - min == max: scaling is off for that function (as on the alert path).
  */
 import type { LoadSample } from './load-signals.ts';
@@ -52,9 +52,15 @@ const describe = (load: number, p: Policy): string =>
     ? `${load.toFixed(1)} in flight over target ${p.target}/replica`
     : `${load.toFixed(1)} rps over target ${p.target}/replica`;
 
-/** True when an alert changed replicas within the window in the other direction. */
-function againstAlert(last: ScaleChange | undefined, now: number, windowMs: number, up: boolean) {
-  if (!last || last.source !== 'alert' || now - last.at >= windowMs) return false;
+/** True when an alert or a scale request changed replicas within the window the other way. */
+function againstDecision(
+  last: ScaleChange | undefined,
+  now: number,
+  windowMs: number,
+  up: boolean,
+) {
+  if (!last || (last.source !== 'alert' && last.source !== 'api')) return false;
+  if (now - last.at >= windowMs) return false;
   return up ? last.to < last.from : last.to > last.from;
 }
 
@@ -76,12 +82,12 @@ export function decide(
   if (current === 0 && load === 0) return undefined;
   const desired = desiredAt(history, newest, settings);
   if (desired > current) {
-    if (againstAlert(lastChange, now, windowMs, true)) return undefined;
+    if (againstDecision(lastChange, now, windowMs, true)) return undefined;
     return { replicas: desired, reason: describe(load, settings) };
   }
   if (desired === current) return undefined;
   const oldest = history[0]!;
-  if (now - oldest.at < windowMs || againstAlert(lastChange, now, windowMs, false))
+  if (now - oldest.at < windowMs || againstDecision(lastChange, now, windowMs, false))
     return undefined;
   let peak = desired;
   for (let i = newest - 1; i >= 0 && now - history[i]!.at <= windowMs; i--) {

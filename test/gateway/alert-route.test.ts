@@ -174,3 +174,16 @@ test('scaling=alert applies alerts', async (t) => {
   await h.alert(webhook([['firing', 'echo']])).expect(200);
   assert.equal(await h.replicas('echo'), 3);
 });
+
+test('a scale request goes through the Scaler: logged, and remembered as the last change', async (t) => {
+  const h = build(t);
+  await h.deploy('echo', scaleLabels(1, 4, 50));
+  await request(h.app)
+    .post('/system/scale-function/echo')
+    .auth(ADMIN.user, ADMIN.password)
+    .send({ serviceName: 'echo', replicas: 0 })
+    .expect(202);
+  assert.equal(await h.replicas('echo'), 0);
+  assert.equal(h.scaler.lastChange('echo', NS)?.source, 'api');
+  assert.ok(h.lines.includes('scale echo: 1 → 0 (api: scale request)'), h.lines.join('\n'));
+});

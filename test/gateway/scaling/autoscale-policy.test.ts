@@ -138,6 +138,21 @@ test('an alert scale-down (resolved) is not reversed within the window', () => {
   assert.equal(t.replicas, 4);
 });
 
+test('a scale request is not undone within the window, to zero or up; after it the load decides', () => {
+  const t = new Timeline(settings({ 'com.openfaas.scale.target': '5' })).run(10, 20);
+  assert.equal(t.replicas, 4);
+  t.apply({ replicas: 0, reason: 'scale request' }, 'api');
+  t.run(14, 20);
+  assert.equal(t.replicas, 0, 'scaled to zero by hand, kept there under load for 30 s');
+  t.run(2, 20);
+  assert.equal(t.replicas, 4);
+  t.apply({ replicas: 8, reason: 'scale request' }, 'api');
+  t.run(14, 0);
+  assert.equal(t.replicas, 8, 'scaled up by hand, kept there with no load for 30 s');
+  t.run(2, 0);
+  assert.equal(t.replicas, 1);
+});
+
 test('min == max: never changes', () => {
   const s = settings({ 'com.openfaas.scale.min': '3', 'com.openfaas.scale.max': '3' });
   const t = new Timeline(s).run(5, 500).run(40, 0);
