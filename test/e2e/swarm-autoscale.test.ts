@@ -6,29 +6,11 @@
  * X-Cold-Start-Seconds. Measured seconds are printed. Needs dockerd in a swarm.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { openLoop } from '../../bench/lib/open-loop.ts';
-import { requireDocker } from '../support/docker.ts';
 import { until } from '../support/poll.ts';
-import { freePort } from './harness.ts';
-import {
-  faas,
-  gatewayFetch,
-  removeRunObjects,
-  runNames,
-  swarmFlags,
-  writeRunStack,
-} from './swarm-harness.ts';
-import type { Run } from './swarm-harness.ts';
+import { requireSwarm, upSwarmPlatform } from './swarm-harness.ts';
 
-const ok = (r: Run, what: string): Run => {
-  assert.equal(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
-  return r;
-};
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 const SCALING = ['scaling=builtin', 'autoscale_interval=1s', 'scale_down_window=5s'];
 
@@ -36,61 +18,9 @@ test(
   'Swarm: 20 rps → max 4 and back to min; idle → 0; a cold call answers',
   { timeout: 300_000 },
   async (t) => {
-    const docker = await requireDocker(t);
+    const docker = await requireSwarm(t);
     if (!docker) return;
-    const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
-    if (info.Swarm?.LocalNodeState !== 'active') return t.skip('this dockerd is not in a swarm');
-    const n = runNames();
-    const dir = mkdtempSync(join(tmpdir(), 'faas-e2e-swarm-scale-'));
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const env = { OPENFAAS_URL: url, OPENFAAS_CONFIG: join(dir, 'cli-config') };
-    const cli = (args: string[], stdin?: string): Promise<Run> => faas(dir, env, args, stdin);
-    t.after(async () => {
-      // The gateway's scaling lines and its 503s, so that a failure can be read afterwards.
-      const logs = spawnSync('docker', ['service', 'logs', '--raw', n.service], {
-        encoding: 'utf8',
-      });
-      const lines = `${logs.stdout}${logs.stderr}`.split('\n');
-      const shown = lines.filter((l) => / scale |: 503 |error/.test(l)).slice(-30);
-      for (const l of shown) t.diagnostic(l);
-      await cli(['swarm', 'down', '--all', ...swarmFlags(n)]);
-      await removeRunObjects(docker, n);
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const image = process.env.FAAS_E2E_GATEWAY_IMAGE;
-    const prebuilt = image ? ['--image', image, '--skip-build'] : [];
-    const envFlags = SCALING.flatMap((kv) => ['--env', kv]);
-    ok(
-      await cli([
-        'swarm',
-        'up',
-        '--port',
-        String(port),
-        ...swarmFlags(n),
-        ...envFlags,
-        ...prebuilt,
-      ]),
-      'up',
-    );
-    await until(
-      'the gateway',
-      () => fetch(`${url}/healthz`).then((r) => r.status),
-      (s) => s === 200,
-      {
-        timeoutMs: 30_000,
-        intervalMs: 250,
-      },
-    );
-    const password = readFileSync(
-      join(dir, '.faas/swarm', `${n.prefix}basic-auth-password`),
-      'utf8',
-    ).trim();
-    const api = gatewayFetch(url, 'admin', password);
-    const names = writeRunStack(dir, n, url);
-    const echo = names.get('echo')!;
-    ok(await cli(['build', '-f', 'stack.yml', '--filter', echo]), 'build');
-    const img = `${n.images}/echo:latest`;
+    const { n, url, api, image: img } = await upSwarmPlatform(t, docker, SCALING);
     const deploy = (service: string, labels: Record<string, string>) =>
       api('/system/functions', {
         method: 'POST',

@@ -3,12 +3,30 @@
  * renamed into them, the CLI as a subprocess, an authenticated fetch on the published port,
  * and a cleanup that removes whatever carries this run's names, even after a failure.
  */
-import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { TestContext } from 'node:test';
 import type Docker from 'dockerode';
 import { parse, stringify } from 'yaml';
+import { requireDocker } from '../support/docker.ts';
+import { until } from '../support/poll.ts';
+import { freePort } from './harness.ts';
+
+/** A client for a dockerd in an active swarm; fails in CI (which must provide one), skips elsewhere. */
+export async function requireSwarm(t: TestContext): Promise<Docker | undefined> {
+  const docker = await requireDocker(t);
+  if (!docker) return undefined;
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
+  if (info.Swarm?.LocalNodeState === 'active') return docker;
+  const why = 'this dockerd is not in a swarm: bash scripts/services.sh initialises one';
+  if (process.env.CI === 'true') assert.fail(why);
+  t.skip(why);
+  return undefined;
+}
 
 export const CLI = resolve('dist/faas.mjs');
 
@@ -155,4 +173,70 @@ export async function removeRunObjects(docker: Docker, n: RunNames): Promise<voi
     if (tag.startsWith(`${n.images}/`))
       await docker.getImage(tag).remove({ force: true }).catch(ignore); // stopped task containers may still use it
   }
+}
+
+export interface SwarmPlatform {
+  readonly n: RunNames;
+  readonly dir: string;
+  /** http://127.0.0.1:PORT, the gateway's host-mode published port. */
+  readonly url: string;
+  /** The generated admin password's file (what Alertmanager reads). */
+  readonly passwordFile: string;
+  readonly api: ReturnType<typeof gatewayFetch>;
+  /** The sample `echo` function (classic watchdog, `cat`) built for this run. */
+  readonly image: string;
+  cli(args: string[], stdin?: string): Promise<Run>;
+}
+
+/**
+ * `faas swarm up` on a free port with the given gateway settings, then `faas build` of the
+ * sample `echo`; everything is taken down in t.after, with the gateway's scaling and error log
+ * lines printed so that a failure can be read. FAAS_E2E_GATEWAY_IMAGE deploys a prebuilt image.
+ */
+export async function upSwarmPlatform(
+  t: TestContext,
+  docker: Docker,
+  settings: readonly string[],
+): Promise<SwarmPlatform> {
+  const n = runNames();
+  const dir = mkdtempSync(join(tmpdir(), 'faas-e2e-swarm-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = { OPENFAAS_URL: url, OPENFAAS_CONFIG: join(dir, 'cli-config') };
+  const cli = (args: string[], stdin?: string): Promise<Run> => faas(dir, env, args, stdin);
+  t.after(async () => {
+    const logs = spawnSync('docker', ['service', 'logs', '--raw', n.service], { encoding: 'utf8' });
+    const lines = `${logs.stdout}${logs.stderr}`.split('\n');
+    for (const l of lines.filter((l) => / scale |: 503 |error/.test(l)).slice(-30)) {
+      t.diagnostic(l);
+    }
+    await cli(['swarm', 'down', '--all', ...swarmFlags(n)]);
+    await removeRunObjects(docker, n);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const image = process.env.FAAS_E2E_GATEWAY_IMAGE;
+  const prebuilt = image ? ['--image', image, '--skip-build'] : [];
+  const envFlags = settings.flatMap((kv) => ['--env', kv]);
+  const up = await cli([
+    'swarm',
+    'up',
+    '--port',
+    String(port),
+    ...swarmFlags(n),
+    ...envFlags,
+    ...prebuilt,
+  ]);
+  assert.equal(up.code, 0, `up failed:\n${up.stdout}\n${up.stderr}`);
+  await until(
+    'the gateway',
+    () => fetch(`${url}/healthz`).then((r) => r.status),
+    (s) => s === 200,
+    { timeoutMs: 30_000, intervalMs: 250 },
+  );
+  const passwordFile = join(dir, '.faas/swarm', `${n.prefix}basic-auth-password`);
+  const api = gatewayFetch(url, 'admin', readFileSync(passwordFile, 'utf8').trim());
+  const echo = writeRunStack(dir, n, url).get('echo')!;
+  const build = await cli(['build', '-f', 'stack.yml', '--filter', echo]);
+  assert.equal(build.code, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
+  return { n, dir, url, passwordFile, api, image: `${n.images}/echo:latest`, cli };
 }

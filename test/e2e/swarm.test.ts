@@ -10,30 +10,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { TestContext } from 'node:test';
-import type Docker from 'dockerode';
-import { requireDocker } from '../support/docker.ts';
 import { until } from '../support/poll.ts';
 import { freePort } from './harness.ts';
 import {
   faas,
   gatewayFetch,
   removeRunObjects,
+  requireSwarm,
   runNames,
   swarmFlags,
   writeRunStack,
 } from './swarm-harness.ts';
 import type { Run } from './swarm-harness.ts';
-
-/** Fails in CI (which must provide a swarm), skips elsewhere; both say why. */
-async function requireSwarm(t: TestContext, docker: Docker): Promise<boolean> {
-  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
-  if (info.Swarm?.LocalNodeState === 'active') return true;
-  const why = 'this dockerd is not in a swarm: bash scripts/services.sh initialises one';
-  if (process.env.CI === 'true') assert.fail(why);
-  t.skip(why);
-  return false;
-}
 
 const prebuilt = (): string[] => {
   const image = process.env.FAAS_E2E_GATEWAY_IMAGE;
@@ -51,8 +39,8 @@ test(
     timeout: 300_000,
   },
   async (t) => {
-    const docker = await requireDocker(t);
-    if (!docker || !(await requireSwarm(t, docker))) return;
+    const docker = await requireSwarm(t);
+    if (!docker) return;
     const n = runNames();
     // Made here, not with workDir(t): `after` hooks run in order, and cleanup needs the folder.
     const dir = mkdtempSync(join(tmpdir(), 'faas-e2e-swarm-'));

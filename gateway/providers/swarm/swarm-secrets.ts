@@ -88,7 +88,8 @@ export class SwarmSecrets implements SecretStore {
       if (!last) throw notFound(s.name);
       const ref = await this.#make(s.name, last.version + 1, s.value);
       await this.#d.users.rollOnto(s.name, ref);
-      for (const v of old) await this.#removeQuietly(v);
+      // the previous version stays: a failed rolling update rolls back onto a spec that mounts it
+      for (const v of old.slice(0, -1)) await this.#removeQuietly(v);
     });
   }
 

@@ -232,6 +232,14 @@ describe('Swarm provider on the real swarm', () => {
       { timeoutMs: 30_000, intervalMs: 250 },
     );
     assert.notEqual(second.task, first.task, 'a new task serves the new value');
+    const versions = async () =>
+      (await h!.docker.listSecrets({ filters: { name: [`${h!.prefix}db-pass`] } }))
+        .map((s) => s.Spec?.Name)
+        .sort();
+    const v = (suffix: string) => `${h!.prefix}db-pass${suffix}`;
+    assert.deepEqual(await versions(), [v(''), v('.v2')], 'the previous version is kept');
+    await p.secrets.update({ name: 'db-pass', namespace: NS, value: Buffer.from('again') });
+    assert.deepEqual(await versions(), [v('.v2'), v('.v3')], 'older versions are removed');
     assert.deepEqual((await p.get('reader', NS)).secrets, ['db-pass']);
     assert.deepEqual(await p.secrets.list(NS), [{ name: 'db-pass', namespace: NS }]);
 
