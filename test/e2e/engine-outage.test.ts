@@ -37,7 +37,10 @@ async function relay(path: string, engine: string): Promise<{ close(): Promise<v
 }
 
 test('engine outage: /healthz 503 while dockerd is unreachable, the same gateway recovers', async (t) => {
-  if (!(await requireDocker(t))) return;
+  const docker = await requireDocker(t);
+  if (!docker) return;
+  const network = `faas-outage-${process.pid}-${Date.now().toString(36)}`;
+  t.after(() => docker.getNetwork(network).remove().catch(() => undefined));
   const engine = dockerEndpoint().replace(/^unix:\/\//, '');
   const dir = workDir(t);
   const socket = join(dir, 'docker.sock');
@@ -47,7 +50,7 @@ test('engine outage: /healthz 503 while dockerd is unreachable, the same gateway
   const gateway = await startGateway(t, dir, port, {
     provider: 'swarm',
     docker_socket: socket,
-    functions_network: 'faas_outage_test',
+    functions_network: network,
   });
   const base = `http://127.0.0.1:${port}`;
   const health = async (): Promise<number> => (await fetch(`${base}/healthz`)).status;

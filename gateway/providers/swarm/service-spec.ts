@@ -82,7 +82,8 @@ function resources(d: ValidDeployment): Docker.ResourceRequirements | undefined 
 }
 
 function env(d: ValidDeployment): string[] {
-  const vars = Object.entries(d.envVars ?? {}).filter(([k]) => k !== 'fprocess');
+  // envProcess wins over an envVars fprocess, which is kept when envProcess is unset
+  const vars = Object.entries(d.envVars ?? {}).filter(([k]) => k !== 'fprocess' || !d.envProcess);
   const out = vars.map(([k, v]) => `${k}=${v}`);
   if (d.envProcess) out.push(`fprocess=${d.envProcess}`);
   return out;

@@ -61,6 +61,20 @@ test('the spec: dnsrr, labels, env, secrets at /var/openfaas/secrets, policies, 
   });
 });
 
+test('fprocess: envProcess wins over envVars.fprocess, which is kept without it', () => {
+  const envOf = (d: Parameters<typeof deployment>[0]) =>
+    (
+      serviceSpec(deployment(d), { ...ctx, secrets: new Map() })
+        .TaskTemplate as Docker.ContainerTaskSpec
+    ).ContainerSpec?.Env;
+  const envVars = { fprocess: 'wc -l', a: '1' };
+  assert.deepEqual(envOf({ service: 'fn', image: 'i', envVars }), ['fprocess=wc -l', 'a=1']);
+  assert.deepEqual(envOf({ service: 'fn', image: 'i', envVars, envProcess: 'cat' }), [
+    'a=1',
+    'fprocess=cat',
+  ]);
+});
+
 test('no constraint is added by default, no tmpfs without a read-only root', () => {
   const task = serviceSpec(deployment({ service: 'fn', image: 'i' }), {
     ...ctx,

@@ -160,7 +160,7 @@ describe('Swarm provider on the real swarm', () => {
     await p.deploy(
       deployment({
         service: 'spec',
-        image: h.images.echo,
+        image: `docker.io/${h.images.echo}`, // Docker stores it as h.images.echo
         envProcess: 'cat',
         envVars: { greeting: 'hello' },
         labels: { team: 'blue' },
@@ -186,6 +186,7 @@ describe('Swarm provider on the real swarm', () => {
     const { Parallelism, Order, FailureAction } = spec.UpdateConfig ?? {};
     assert.deepEqual([Parallelism, Order, FailureAction], [1, 'start-first', 'rollback']);
     const state = await p.get('spec', NS);
+    assert.equal(state.image, `docker.io/${h.images.echo}`, 'the image as deployed, byte for byte');
     assert.deepEqual(
       [state.limits, state.requests, state.constraints, state.readOnlyRootFilesystem],
       [
