@@ -17,7 +17,6 @@ import { createInvoker } from './invoke/proxy.ts';
 import type { Invoker } from './invoke/proxy.ts';
 import { consoleLogger } from './log.ts';
 import type { Logger } from './log.ts';
-import Docker from 'dockerode';
 import { LocalProvider } from './providers/local/index.ts';
 import { SwarmProvider } from './providers/swarm/index.ts';
 import { Autoscaler } from './scaling/autoscaler.ts';
@@ -75,6 +74,8 @@ function announce(
 
 async function startProvider(config: GatewayConfig, logger: Logger): Promise<Provider> {
   if (config.provider === 'swarm') {
+    // loaded only here: dockerode and its dependencies add ~28 MiB to the local gateway's RSS
+    const { default: Docker } = await import('dockerode');
     const docker = new Docker({ socketPath: config.dockerSocket });
     const swarm = new SwarmProvider({
       docker,
