@@ -2,7 +2,7 @@
  * The alert path, measured in the same run as the built-in autoscaler: a second
  * dist/gateway.mjs with scaling=alert, a real Prometheus scraping it with the shipped
  * prometheus.yml and rule, a real Alertmanager with the shipped route posting to /system/alert
- * (test/support/alerting.ts derives both configs and changes only targets and credentials).
+ * (test/support/alert-flow.ts starts both; their configs change only targets and credentials).
  * The same fork-mode `cat` image and 20 rps load as the built-in round; the function is labelled
  * min 1, max 4, factor 50 (1 → 3 → 4). Seconds from load start to 4 replicas wanted and ready,
  * then from load stop back to 1.
@@ -10,19 +10,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeImage } from '../../gateway/providers/local/index.ts';
-import {
-  alertmanagerConfig,
-  findAlertingBinaries,
-  INSTALL_ALERTING,
-  prometheusConfig,
-  startAlertmanager,
-  startPrometheus,
-} from '../../test/support/alerting.ts';
-import type { AlertingBinaries, RunningService } from '../../test/support/alerting.ts';
+import { SHIPPED_TIMINGS, startAlerting } from '../../test/support/alert-flow.ts';
+import { findAlertingBinaries, INSTALL_ALERTING } from '../../test/support/alerting.ts';
+import type { AlertingBinaries } from '../../test/support/alerting.ts';
 import { BENCH_PASSWORD, makeRoot, startGateway } from '../gateway/gateway-process.ts';
 import type { GatewayProc } from '../gateway/gateway-process.ts';
 import { openLoop } from '../lib/open-loop.ts';
-import { sleep } from '../lib/processes.ts';
 import { waitFor } from './status.ts';
 
 const FN = 'busy';
@@ -38,19 +31,6 @@ export interface AlertRound {
 }
 
 export type AlertResult = { round: AlertRound } | { skipped: string };
-
-/** Until Prometheus holds the function's counter: its first scrape of a new target lags. */
-async function scraped(prometheus: RunningService): Promise<void> {
-  const query = encodeURIComponent(`gateway_function_invocation_total{function_name="${FN}"}`);
-  const deadline = performance.now() + 60_000;
-  for (;;) {
-    const res = await fetch(`${prometheus.url}/api/v1/query?query=${query}`);
-    const body = (await res.json()) as { data: { result: unknown[] } };
-    if (body.data.result.length > 0) return;
-    if (performance.now() > deadline) throw new Error('Prometheus never scraped the gateway');
-    await sleep(250);
-  }
-}
 
 async function round(gw: GatewayProc, rps: number): Promise<AlertRound> {
   const began = performance.now();
@@ -80,18 +60,6 @@ async function withAlerting(
   const gw = await startGateway(root, { env: { scaling: 'alert' } });
   track(gw);
   try {
-    const t = { after: (fn: () => void) => void cleanups.push(fn) };
-    const gateway = new URL(gw.url).host;
-    const am = await startAlertmanager(
-      t,
-      bins,
-      alertmanagerConfig({ url: `${gw.url}/system/alert`, passwordFile }),
-    );
-    const prometheus = await startPrometheus(
-      t,
-      bins,
-      prometheusConfig({ gateway, alertmanager: am.address }),
-    );
     await writeImage(gw.imageStore, 'bench/cat:1', { fprocess: 'cat' });
     await gw.system('POST', '/system/functions', {
       service: FN,
@@ -104,7 +72,8 @@ async function withAlerting(
     });
     await waitFor(gw, FN, (s) => s.availableReplicas === 1, 0, 30_000);
     await fetch(`${gw.url}/function/${FN}`, { method: 'POST', body: 'x' }).then((r) => r.text());
-    await scraped(prometheus);
+    const t = { after: (fn: () => void) => void cleanups.push(fn) };
+    await startAlerting(t, bins, { url: gw.url, passwordFile, fn: FN, timings: SHIPPED_TIMINGS });
     return await round(gw, rps);
   } finally {
     for (const fn of cleanups) fn();

@@ -5,7 +5,6 @@
  * it reaches max and the wait for it to come back to min once the load stops. The test asserts
  * on what this returns.
  */
-import type { TestContext } from 'node:test';
 import { openLoop } from '../../bench/lib/open-loop.ts';
 import type { OpenLoopCounts } from '../../bench/lib/open-loop.ts';
 import {
@@ -16,6 +15,7 @@ import {
 } from './alerting.ts';
 import type {
   AlertingBinaries,
+  Cleanups,
   AlertmanagerOptions,
   PrometheusOptions,
   RunningService,
@@ -87,7 +87,7 @@ async function scraped(prometheus: RunningService, fn: string): Promise<void> {
 
 /** Starts both services against the gateway; the function must have been called once. */
 export async function startAlerting(
-  t: TestContext,
+  t: Cleanups,
   bins: AlertingBinaries,
   o: Pick<AlertFlowOptions, 'url' | 'passwordFile' | 'fn' | 'timings'>,
 ): Promise<void> {
