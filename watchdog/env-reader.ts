@@ -3,7 +3,7 @@
  * of falling back to a default, so a process can refuse to start naming every bad key. Shared
  * by the watchdog and the gateway (the watchdog imports nothing else from the repository).
  */
-import { formatDuration, parseDuration } from './duration.ts';
+import { MAX_DURATION_MS, formatDuration, parseDuration } from './duration.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -34,6 +34,10 @@ export class EnvReader {
     const ms = parseDuration(v);
     if (ms === undefined) return this.bad(key, v, 'a duration (use 10 or 1m30s)') ?? fallback;
     if (ms < min) return this.bad(key, v, `at least ${formatDuration(min)}`) ?? fallback;
+    if (ms > MAX_DURATION_MS) {
+      const max = formatDuration(MAX_DURATION_MS);
+      return this.bad(key, v, `at most ${max}, the longest timer Node.js keeps`) ?? fallback;
+    }
     return ms;
   }
 

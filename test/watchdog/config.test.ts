@@ -128,6 +128,23 @@ test('http mode needs an http upstream_url; ports must differ', () => {
   );
 });
 
+test('durations past the longest Node.js timer (~24.8 days) are refused at start', () => {
+  // Node fires a longer timer after 1 ms: exec_timeout=720h would answer every request 408.
+  let err: unknown;
+  try {
+    readConfig({ fprocess: 'x', exec_timeout: '720h', write_timeout: '2147483648ms' });
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof ConfigError);
+  assert.deepEqual(err.problems, [
+    'write_timeout="2147483648ms" is not at most 596h31m23.647s, the longest timer Node.js keeps',
+    'exec_timeout="720h" is not at most 596h31m23.647s, the longest timer Node.js keeps',
+  ]);
+  const c = readConfig({ fprocess: 'x', exec_timeout: '2147483647ms', write_timeout: '596h' });
+  assert.equal(c.execTimeoutMs, 2 ** 31 - 1);
+});
+
 test('an exec_timeout beyond write_timeout is warned about', () => {
   const c = readConfig({ fprocess: 'x', exec_timeout: '2m', write_timeout: '1m' });
   assert.match(configWarnings(c)[0]!, /exec_timeout 2m0s exceeds write_timeout 1m0s/);

@@ -21,7 +21,13 @@ import {
 
 test('bad configuration: exit 2 with one message naming every bad key', () => {
   const r = spawnSync(process.execPath, [BUNDLE], {
-    env: { PATH: process.env.PATH, mode: 'turbo', exec_timeout: 'soon', max_inflight: 'many' },
+    env: {
+      PATH: process.env.PATH,
+      mode: 'turbo',
+      exec_timeout: 'soon',
+      max_inflight: 'many',
+      write_timeout: '720h',
+    },
     encoding: 'utf8',
   });
   assert.equal(r.status, 2);
@@ -30,6 +36,7 @@ test('bad configuration: exit 2 with one message naming every bad key', () => {
   assert.match(r.stderr, /mode="turbo"/);
   assert.match(r.stderr, /exec_timeout="soon"/);
   assert.match(r.stderr, /max_inflight="many"/);
+  assert.match(r.stderr, /write_timeout="720h" is not at most 596h31m23\.647s/);
 });
 
 test('dist/watchdog.js runs alone, with no node_modules or package.json beside it', async (t) => {
