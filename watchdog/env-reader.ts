@@ -41,6 +41,16 @@ export class EnvReader {
     return ms;
   }
 
+  /**
+   * The classic watchdog's boolean (CONTRACT §3.1): only the exact string `true` is true, any
+   * other value is false, unset or empty keeps the default. Lenient on purpose: OpenFaaS images
+   * that set `cgi_headers=1` or `TRUE` must keep starting, with the meaning they had there.
+   */
+  classicBool(key: string, fallback: boolean): boolean {
+    const v = this.env[key];
+    return v === undefined || v === '' ? fallback : v === 'true';
+  }
+
   bool(key: string, fallback: boolean): boolean {
     const v = this.raw(key)?.trim().toLowerCase();
     if (v === undefined) return fallback;

@@ -37,7 +37,7 @@ test('every key is read', () => {
     exec_timeout: '2500ms',
     healthcheck_interval: '3s',
     write_debug: 'true',
-    debug_headers: 'TRUE',
+    debug_headers: 'true',
     content_type: 'application/json',
     marshal_request: 'true',
     cgi_headers: 'false',
@@ -92,7 +92,6 @@ test('one error names every bad key and value', () => {
       exec_timeout: 'soon',
       port: '70000',
       max_inflight: '-1',
-      combine_output: 'yes',
       max_request_bytes: 'lots',
     });
   } catch (e) {
@@ -104,9 +103,8 @@ test('one error names every bad key and value', () => {
   assert.match(err.message, /exec_timeout="soon" is not a duration \(use 10 or 1m30s\)/);
   assert.match(err.message, /port="70000" is not a whole number from 0 to 65535/);
   assert.match(err.message, /max_inflight="-1"/);
-  assert.match(err.message, /combine_output="yes" is not true or false/);
   assert.match(err.message, /max_request_bytes="lots"/);
-  assert.equal(err.problems.length, 7);
+  assert.equal(err.problems.length, 6);
 });
 
 test('http mode needs an http upstream_url; ports must differ', () => {
@@ -122,10 +120,35 @@ test('http mode needs an http upstream_url; ports must differ', () => {
     () => readConfig({ fprocess: 'x', port: '9', metrics_port: '9' }),
     /metrics_port=9 must differ/,
   );
-  assert.throws(
-    () => readConfig({ fprocess: 'x', write_timeout: '0' }),
-    /write_timeout="0" is not at least/,
-  );
+});
+
+test('booleans: only the exact string "true" is true, unset or empty keeps the default', () => {
+  // CONTRACT §3.1: OpenFaaS images with cgi_headers=1 or TRUE start, reading them as false.
+  for (const v of ['1', 'TRUE', 'True', 'yes', ' true', 'false']) {
+    const c = readConfig({ fprocess: 'x', cgi_headers: v, write_debug: v });
+    assert.equal(c.cgiHeaders, false, v);
+    assert.equal(c.writeDebug, false, v);
+  }
+  const c = readConfig({ fprocess: 'x', cgi_headers: '', write_debug: 'true' });
+  assert.equal(c.cgiHeaders, true);
+  assert.equal(c.writeDebug, true);
+  // Read as false, but said so at start: a value that is neither true nor false is likely a slip.
+  const env = { fprocess: 'x', cgi_headers: '1', combine_output: 'false' };
+  assert.deepEqual(configWarnings(readConfig(env), env), [
+    'cgi_headers="1" is read as false: only "true" is true',
+  ]);
+});
+
+test('read_timeout=0 and write_timeout=0 mean no limit, as in the classic watchdog', () => {
+  const c = readConfig({
+    fprocess: 'x',
+    read_timeout: '0',
+    write_timeout: '0s',
+    exec_timeout: '1m',
+  });
+  assert.equal(c.readTimeoutMs, 0);
+  assert.equal(c.writeTimeoutMs, 0);
+  assert.deepEqual(configWarnings(c), [], 'no write_timeout, so no exec_timeout beyond it');
 });
 
 test('durations past the longest Node.js timer (~24.8 days) are refused at start', () => {

@@ -39,6 +39,15 @@ test('bad configuration: exit 2 with one message naming every bad key', () => {
   assert.match(r.stderr, /write_timeout="720h" is not at most 596h31m23\.647s/);
 });
 
+test('a boolean other than true or false starts the watchdog, read as false and warned about', async (t) => {
+  // OpenFaaS images set cgi_headers=1 and the like; the classic watchdog reads them as false.
+  const wd = await spawnWatchdog(t, { fprocess: 'env', cgi_headers: '1' });
+  assert.match(wd.output(), /Warning: cgi_headers="1" is read as false: only "true" is true/);
+  const res = await request(wd.url).post('/').set('X-Call-Id', 'abc').send('');
+  assert.equal(res.status, 200);
+  assert.doesNotMatch(res.text, /^Http_/m);
+});
+
 test('dist/watchdog.js runs alone, with no node_modules or package.json beside it', async (t) => {
   const dir = tempDir(t);
   const lone = join(dir, 'watchdog.js');
@@ -131,6 +140,23 @@ test('SIGTERM: a request still running after write_timeout does not hold the exi
   wd.child.kill('SIGTERM');
   assert.equal(await wd.exited, 0);
   assert.equal(await pending, 'cut');
+});
+
+test('SIGTERM with write_timeout=0: the drain waits for requests in flight, however long', async (t) => {
+  const wd = await spawnWatchdog(t, {
+    fprocess: 'sleep 1',
+    healthcheck_interval: '0',
+    write_timeout: '0',
+  });
+  const pending = request(wd.url)
+    .post('/')
+    .send('')
+    .then((r) => r.status);
+  await eventually(() => wd.output().includes('Forking fprocess.'));
+  wd.child.kill('SIGTERM');
+  assert.equal(await pending, 200);
+  assert.equal(await wd.exited, 0);
+  assert.match(wd.output(), /Waiting for 1 request\(s\) in flight/);
 });
 
 test('the watchdog takes handler process groups down with it when it exits', async (t) => {
