@@ -9,7 +9,7 @@ import type { WatchdogConfig } from './config.ts';
 import type { Logger } from './log.ts';
 import type { WatchdogMetrics } from './metrics.ts';
 import type { Runner } from './runners/runner.ts';
-import { durationSeconds, sendText } from './runners/runner.ts';
+import { sendText } from './runners/runner.ts';
 
 export interface WatchdogDeps {
   readonly config: WatchdogConfig;
@@ -41,7 +41,9 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
 
   const server = createServer(serverOptions(config), (req, res) => {
     const start = performance.now();
-    if (req.url === '/_/health' || req.url?.startsWith('/_/health?')) return health(req, res);
+    if (req.url === '/_/health' || req.url?.startsWith('/_/health?')) {
+      return health(req, res, start);
+    }
     metrics.started();
     res.once('close', () => {
       metrics.finished(res.statusCode, req.method ?? 'GET', (performance.now() - start) / 1000);
@@ -50,10 +52,7 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
     const rejection = reject(config, req, metrics.inFlightCount);
     if (rejection) {
       const [status, text, headers] = rejection;
-      return sendText(res, status, text, {
-        ...headers,
-        'X-Duration-Seconds': durationSeconds(start),
-      });
+      return sendText(res, start, status, text, headers);
     }
     if (config.debugHeaders) logger.log(`Request headers: ${JSON.stringify(req.headers)}`);
     if (config.writeTimeoutMs > 0) {
@@ -68,19 +67,22 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
         config.debugHeaders && logger.log(`Response headers: ${JSON.stringify(res.getHeaders())}`),
       (err: unknown) => {
         logger.log(`Error: ${err instanceof Error ? err.stack : String(err)}`);
-        sendText(res, 500, 'Internal watchdog error\n');
+        sendText(res, start, 500, 'Internal watchdog error\n');
       },
     );
   });
 
-  function health(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method !== 'GET' && req.method !== 'HEAD')
-      return sendText(res, 405, 'Method Not Allowed\n');
-    return healthy() ? sendText(res, 200, 'OK') : sendText(res, 503, 'Service Unavailable\n');
+  function health(req: IncomingMessage, res: ServerResponse, start: number): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return sendText(res, start, 405, 'Method Not Allowed\n');
+    }
+    if (healthy()) return sendText(res, start, 200, 'OK');
+    return sendText(res, start, 503, 'Service Unavailable\n');
   }
 
   const metricsServer = createServer((req, res) => {
-    if (req.url !== '/metrics') return sendText(res, 404, '404 page not found\n');
+    if (req.url !== '/metrics')
+      return sendText(res, performance.now(), 404, '404 page not found\n');
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
     res.end(metrics.render());
   });
