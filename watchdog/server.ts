@@ -147,7 +147,9 @@ function reject(
   }
   if (config.maxInflight > 0 && inFlight > config.maxInflight) {
     const text = `Concurrent request limit exceeded. Max concurrent requests: ${config.maxInflight}`;
-    return [429, text, { 'X-OpenFaaS-Internal': 'faas-middleware' }];
+    // faas-middleware's answer exactly (CONTRACT §3.5): no charset, no trailing newline.
+    const headers = { 'Content-Type': 'text/plain', 'X-OpenFaaS-Internal': 'faas-middleware' };
+    return [429, text, headers];
   }
   const length = Number(req.headers['content-length'] ?? 0);
   if (config.maxRequestBytes > 0 && length > config.maxRequestBytes) {

@@ -215,6 +215,7 @@ test('max_inflight: requests beyond the limit get 429 with the OpenFaaS body', a
   assert.equal(second.status, 429);
   assert.equal(second.text, 'Concurrent request limit exceeded. Max concurrent requests: 1');
   assert.equal(second.headers['x-openfaas-internal'], 'faas-middleware');
+  assert.equal(second.headers['content-type'], 'text/plain');
   assert.equal((await first).status, 200);
   await request(wd.url).post('/').send('').expect(200);
 });
