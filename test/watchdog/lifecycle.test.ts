@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import request from 'supertest';
@@ -88,6 +88,24 @@ test('metrics: requests by code and method, durations, requests in flight', asyn
     /^http_request_duration_seconds_bucket\{code="500",method="post",le="\+Inf"\} 2$/m,
   );
   assert.match(text, /^http_requests_in_flight 0$/m);
+});
+
+test('metrics: http_requests_in_flight counts a request while its handler runs', async (t) => {
+  const dir = tempDir(t);
+  const gate = join(dir, 'gate');
+  // Runs until the test opens the gate, so the request is in flight for as long as needed.
+  const held = script(dir, 'held.sh', `#!/bin/sh\nwhile [ ! -e ${gate} ]; do sleep 0.02; done\n`);
+  const wd = await startWatchdog(t, { fprocess: held });
+  const inFlight = async (): Promise<string | undefined> =>
+    /^http_requests_in_flight (\d+)$/m.exec((await request(wd.metricsUrl).get('')).text)?.[1];
+  const pending = request(wd.url)
+    .post('/')
+    .send('')
+    .then((r) => r.status);
+  await eventually(async () => (await inFlight()) === '1');
+  writeFileSync(gate, '');
+  assert.equal(await pending, 200);
+  await eventually(async () => (await inFlight()) === '0');
 });
 
 test('SIGTERM: unhealthy at once, serves through healthcheck_interval, drains, exits 0', async (t) => {
@@ -176,9 +194,9 @@ test('the watchdog takes handler process groups down with it when it exits', asy
   await request(wd.url).post('/').send('').expect(200, 'ok\n');
   await eventually(() => existsSync(pidFile));
   const pid = Number(readFileSync(pidFile, 'utf8'));
+  assert.ok(isRunning(pid), 'the handler still lingers when the watchdog is told to stop');
   wd.child.kill('SIGTERM');
   assert.equal(await wd.exited, 0);
-  assert.ok(pid > 0);
   await eventually(() => !isRunning(pid), 2000); // well before the 3 s linger limit
 });
 
