@@ -57,7 +57,16 @@ export const DEFAULTS = Object.freeze({
   port: 8080,
   metricsPort: 8081,
   maxInflight: 0,
-  maxRequestBytes: 10 * 1024 * 1024,
+  /**
+   * By mode: fork and prefork hold the whole body in memory, so it is capped; streaming and http
+   * hold a chunk at a time, and bodies larger than memory are their point, so no cap.
+   */
+  maxRequestBytes: Object.freeze({
+    fork: 10 * 1024 * 1024,
+    prefork: 10 * 1024 * 1024,
+    streaming: 0,
+    http: 0,
+  } satisfies Record<Mode, number>),
   preforkPool: 2,
 });
 
@@ -110,7 +119,7 @@ export function readConfig(env: Env): WatchdogConfig {
     metricsPort: r.int('metrics_port', DEFAULTS.metricsPort, 0, 65535),
     bindAddress: r.raw('bind_address')?.trim() ?? '',
     maxInflight: r.int('max_inflight', DEFAULTS.maxInflight, 0, 1_000_000),
-    maxRequestBytes: r.size('max_request_bytes', DEFAULTS.maxRequestBytes),
+    maxRequestBytes: r.size('max_request_bytes', DEFAULTS.maxRequestBytes[mode]),
     preforkPool: r.int('prefork_pool', DEFAULTS.preforkPool, 1, 64),
   };
   if (config.port !== 0 && config.port === config.metricsPort) {

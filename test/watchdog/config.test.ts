@@ -25,7 +25,20 @@ test('defaults: fork mode on 8080 with metrics on 8081, classic-watchdog values'
   assert.equal(c.healthcheckIntervalMs, c.writeTimeoutMs);
   assert.equal(c.cgiHeaders, true);
   assert.equal(c.combineOutput, true);
-  assert.equal(c.maxRequestBytes, DEFAULTS.maxRequestBytes);
+  assert.equal(c.maxRequestBytes, 10 * 1024 * 1024);
+  assert.equal(c.maxRequestBytes, DEFAULTS.maxRequestBytes.fork);
+});
+
+test('max_request_bytes: 10Mi where the body is buffered, no limit where it is streamed', () => {
+  const upstream = { upstream_url: 'http://127.0.0.1:3000' };
+  const limit = (env: Record<string, string>) =>
+    readConfig({ fprocess: 'x', ...upstream, ...env }).maxRequestBytes;
+  assert.equal(limit({ mode: 'fork' }), 10 * 1024 * 1024);
+  assert.equal(limit({ mode: 'prefork' }), 10 * 1024 * 1024);
+  assert.equal(limit({ mode: 'streaming' }), 0);
+  assert.equal(limit({ mode: 'http' }), 0);
+  assert.equal(limit({ mode: 'streaming', max_request_bytes: '1Mi' }), 1024 * 1024);
+  assert.equal(limit({ mode: 'fork', max_request_bytes: '0' }), 0);
 });
 
 test('every key is read', () => {

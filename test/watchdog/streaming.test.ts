@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import request from 'supertest';
-import { script, spawnWatchdog, startWatchdog, tempDir } from './harness.ts';
+import { eventually, isRunning, script, spawnWatchdog, startWatchdog, tempDir } from './harness.ts';
 
 const post = (url: string): Promise<IncomingMessage> =>
   new Promise((resolve, reject) => {
@@ -71,6 +71,52 @@ test('failures before output keep their classic statuses: 500, 408, 413', async 
   assert.equal((await request(c.url).post('/').send('x'.repeat(11))).status, 413);
 });
 
+/** POSTs `first`, then (once the response has begun, if `afterResponse`) `rest`, chunked. */
+function chunkedPost(
+  url: string,
+  first: Buffer,
+  rest: Buffer,
+  afterResponse = false,
+): Promise<{ status: number; text: string; cut: boolean }> {
+  return new Promise((resolve) => {
+    const req = httpRequest(`${url}/`, { method: 'POST' }, (res) => {
+      let text = '';
+      const done = (cut: boolean) => () => resolve({ status: res.statusCode!, text, cut });
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.once('end', done(false));
+      res.once('error', done(true));
+      if (afterResponse) req.end(rest);
+    });
+    req.on('error', () => undefined); // a cut connection fails the request side too
+    req.write(first);
+    if (!afterResponse) req.end(rest);
+  });
+}
+
+test('a chunked body past max_request_bytes before any output: the handler is killed, 413', async (t) => {
+  const dir = tempDir(t);
+  const pidFile = join(dir, 'pid');
+  // Reads all of stdin before answering: only a kill ends it, as stdin never reaches EOF.
+  const h = script(dir, 'reads.sh', `#!/bin/sh\necho $$ > ${pidFile}\ncat >/dev/null\necho done\n`);
+  const wd = await startWatchdog(t, { fprocess: h, mode: 'streaming', max_request_bytes: '100Ki' });
+  const res = await chunkedPost(wd.url, Buffer.alloc(64 * 1024), Buffer.alloc(1024 * 1024));
+  assert.equal(res.status, 413);
+  assert.match(res.text, /the limit is 102400 bytes \(max_request_bytes\)/);
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  await eventually(() => !isRunning(pid));
+});
+
+test('a chunked body past max_request_bytes after output began: the connection is cut', async (t) => {
+  const dir = tempDir(t);
+  const h = script(dir, 'early.sh', '#!/bin/sh\necho started\ncat >/dev/null\necho done\n');
+  const wd = await startWatchdog(t, { fprocess: h, mode: 'streaming', max_request_bytes: '100Ki' });
+  const res = await chunkedPost(wd.url, Buffer.from('x'), Buffer.alloc(200 * 1024), true);
+  assert.deepEqual(res, { status: 200, text: 'started\n', cut: true });
+  await eventually(() =>
+    wd.logs.some((l) => /Request body too large.*after output began: response cut short/.test(l)),
+  );
+});
+
 test('a failure after output began cuts the response short instead of reporting success', async (t) => {
   const dir = tempDir(t);
   const half = script(dir, 'half.sh', '#!/bin/sh\necho partial\nsleep 0.2\nexit 2\n');
@@ -112,7 +158,8 @@ function pipeThrough(url: string, total: number): Promise<{ bytes: number; same:
 }
 
 test('200 MB streams through cat without the watchdog buffering it', async (t) => {
-  const wd = await spawnWatchdog(t, { fprocess: 'cat', mode: 'streaming', max_request_bytes: '0' });
+  // No max_request_bytes: streaming has no limit by default.
+  const wd = await spawnWatchdog(t, { fprocess: 'cat', mode: 'streaming' });
   const peakKb = (): number =>
     Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${wd.child.pid}/status`, 'utf8'))![1]);
   await pipeThrough(wd.url, 1024 * 1024); // first-request costs (code, parser) are not the body's
