@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import request from 'supertest';
@@ -105,6 +106,17 @@ test('env: chunked bodies report -1 and Transfer-Encoding; duplicate headers kee
   assert.match(text, /^Http_Content_Length=-1$/m);
   assert.match(text, /^Http_Transfer_Encoding=chunked$/m);
   assert.match(text, /^Http_X_Dup=first$/m);
+});
+
+test('env: Http_Host is set even when the request has no Host header', async (t) => {
+  const wd = await startWatchdog(t, { fprocess: 'env' });
+  // Node's client always sends Host; HTTP/1.0 without one needs a raw socket.
+  const socket = connect(Number(new URL(wd.url).port), '127.0.0.1');
+  socket.write('GET / HTTP/1.0\r\n\r\n'); // the server closes after its answer
+  let raw = '';
+  for await (const chunk of socket) raw += String(chunk);
+  assert.match(raw, /^HTTP\/1\.1 200 /);
+  assert.match(raw, /^Http_Host=$/m);
 });
 
 test('cgi_headers=false: the handler only inherits the watchdog environment', async (t) => {
