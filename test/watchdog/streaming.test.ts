@@ -1,7 +1,7 @@
 /** streaming mode: stdin and stdout piped straight through, nothing held in memory. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
@@ -71,25 +71,25 @@ test('failures before output keep their classic statuses: 500, 408, 413', async 
   assert.equal((await request(c.url).post('/').send('x'.repeat(11))).status, 413);
 });
 
-/** POSTs `first`, then (once the response has begun, if `afterResponse`) `rest`, chunked. */
+/** POSTs `first`, then `rest` once the response has begun or `restWhen` resolves, chunked. */
 function chunkedPost(
   url: string,
   first: Buffer,
   rest: Buffer,
-  afterResponse = false,
+  restWhen: 'response' | Promise<unknown>,
 ): Promise<{ status: number; text: string; cut: boolean }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const req = httpRequest(`${url}/`, { method: 'POST' }, (res) => {
       let text = '';
       const done = (cut: boolean) => () => resolve({ status: res.statusCode!, text, cut });
       res.on('data', (c: Buffer) => (text += c.toString()));
       res.once('end', done(false));
       res.once('error', done(true));
-      if (afterResponse) req.end(rest);
+      if (restWhen === 'response') req.end(rest);
     });
     req.on('error', () => undefined); // a cut connection fails the request side too
     req.write(first);
-    if (!afterResponse) req.end(rest);
+    if (restWhen !== 'response') restWhen.then(() => req.end(rest), reject);
   });
 }
 
@@ -99,7 +99,10 @@ test('a chunked body past max_request_bytes before any output: the handler is ki
   // Reads all of stdin before answering: only a kill ends it, as stdin never reaches EOF.
   const h = script(dir, 'reads.sh', `#!/bin/sh\necho $$ > ${pidFile}\ncat >/dev/null\necho done\n`);
   const wd = await startWatchdog(t, { fprocess: h, mode: 'streaming', max_request_bytes: '100Ki' });
-  const res = await chunkedPost(wd.url, Buffer.alloc(64 * 1024), Buffer.alloc(1024 * 1024));
+  // The rest only once the handler runs: the kill must find it running.
+  const running = eventually(() => existsSync(pidFile));
+  const under = Buffer.alloc(64 * 1024);
+  const res = await chunkedPost(wd.url, under, Buffer.alloc(1024 * 1024), running);
   assert.equal(res.status, 413);
   assert.match(res.text, /the limit is 102400 bytes \(max_request_bytes\)/);
   const pid = Number(readFileSync(pidFile, 'utf8'));
@@ -110,7 +113,7 @@ test('a chunked body past max_request_bytes after output began: the connection i
   const dir = tempDir(t);
   const h = script(dir, 'early.sh', '#!/bin/sh\necho started\ncat >/dev/null\necho done\n');
   const wd = await startWatchdog(t, { fprocess: h, mode: 'streaming', max_request_bytes: '100Ki' });
-  const res = await chunkedPost(wd.url, Buffer.from('x'), Buffer.alloc(200 * 1024), true);
+  const res = await chunkedPost(wd.url, Buffer.from('x'), Buffer.alloc(200 * 1024), 'response');
   assert.deepEqual(res, { status: 200, text: 'started\n', cut: true });
   await eventually(() =>
     wd.logs.some((l) => /Request body too large.*after output began: response cut short/.test(l)),
