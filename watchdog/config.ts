@@ -15,7 +15,9 @@ export interface WatchdogConfig {
   /** The command forked per request (or once, in http mode), split on spaces: no shell. */
   readonly fprocess: readonly string[];
   readonly upstreamUrl: URL | undefined;
+  /** 0 = no limit, as in Go's http.Server. */
   readonly readTimeoutMs: number;
+  /** 0 = no limit: responses are never cut and the SIGTERM drain waits for every request. */
   readonly writeTimeoutMs: number;
   /** 0 = no limit. */
   readonly execTimeoutMs: number;
@@ -55,11 +57,31 @@ export const DEFAULTS = Object.freeze({
   port: 8080,
   metricsPort: 8081,
   maxInflight: 0,
-  maxRequestBytes: 10 * 1024 * 1024,
+  /**
+   * By mode: fork and prefork hold the whole body in memory, so it is capped; streaming and http
+   * hold a chunk at a time, and bodies larger than memory are their point, so no cap.
+   */
+  maxRequestBytes: Object.freeze({
+    fork: 10 * 1024 * 1024,
+    prefork: 10 * 1024 * 1024,
+    streaming: 0,
+    http: 0,
+  } satisfies Record<Mode, number>),
   preforkPool: 2,
 });
 
 export type { Env };
+
+/** The boolean keys, read by the classic rule (EnvReader.classicBool). */
+const BOOLEAN_KEYS = [
+  'write_debug',
+  'debug_headers',
+  'marshal_request',
+  'cgi_headers',
+  'combine_output',
+  'suppress_lock',
+  'prefix_logs',
+] as const;
 
 export class ConfigError extends Error {
   readonly code = 'WATCHDOG_CONFIG';
@@ -76,28 +98,28 @@ export function readConfig(env: Env): WatchdogConfig {
     r.problems.push('fprocess is required: the command to run, e.g. fprocess="cat"');
   }
   const upstreamUrl = readUpstream(r, mode);
-  const writeTimeoutMs = r.duration('write_timeout', DEFAULTS.writeTimeoutMs, 1);
+  const writeTimeoutMs = r.duration('write_timeout', DEFAULTS.writeTimeoutMs);
   const config: WatchdogConfig = {
     mode,
     fprocess: (fprocessText ?? '').split(' ').filter((s) => s !== ''),
     upstreamUrl,
-    readTimeoutMs: r.duration('read_timeout', DEFAULTS.readTimeoutMs, 1),
+    readTimeoutMs: r.duration('read_timeout', DEFAULTS.readTimeoutMs),
     writeTimeoutMs,
     execTimeoutMs: r.duration('exec_timeout', DEFAULTS.execTimeoutMs),
     healthcheckIntervalMs: r.duration('healthcheck_interval', writeTimeoutMs),
-    writeDebug: r.bool('write_debug', DEFAULTS.writeDebug),
-    debugHeaders: r.bool('debug_headers', DEFAULTS.debugHeaders),
+    writeDebug: r.classicBool('write_debug', DEFAULTS.writeDebug),
+    debugHeaders: r.classicBool('debug_headers', DEFAULTS.debugHeaders),
     contentType: r.raw('content_type') ?? DEFAULTS.contentType,
-    marshalRequest: r.bool('marshal_request', DEFAULTS.marshalRequest),
-    cgiHeaders: r.bool('cgi_headers', DEFAULTS.cgiHeaders),
-    combineOutput: r.bool('combine_output', DEFAULTS.combineOutput),
-    suppressLock: r.bool('suppress_lock', DEFAULTS.suppressLock),
-    prefixLogs: r.bool('prefix_logs', DEFAULTS.prefixLogs),
+    marshalRequest: r.classicBool('marshal_request', DEFAULTS.marshalRequest),
+    cgiHeaders: r.classicBool('cgi_headers', DEFAULTS.cgiHeaders),
+    combineOutput: r.classicBool('combine_output', DEFAULTS.combineOutput),
+    suppressLock: r.classicBool('suppress_lock', DEFAULTS.suppressLock),
+    prefixLogs: r.classicBool('prefix_logs', DEFAULTS.prefixLogs),
     port: r.int('port', DEFAULTS.port, 0, 65535),
     metricsPort: r.int('metrics_port', DEFAULTS.metricsPort, 0, 65535),
     bindAddress: r.raw('bind_address')?.trim() ?? '',
     maxInflight: r.int('max_inflight', DEFAULTS.maxInflight, 0, 1_000_000),
-    maxRequestBytes: r.size('max_request_bytes', DEFAULTS.maxRequestBytes),
+    maxRequestBytes: r.size('max_request_bytes', DEFAULTS.maxRequestBytes[mode]),
     preforkPool: r.int('prefork_pool', DEFAULTS.preforkPool, 1, 64),
   };
   if (config.port !== 0 && config.port === config.metricsPort) {
@@ -133,10 +155,16 @@ function readUpstream(r: EnvReader, mode: Mode): URL | undefined {
   return undefined;
 }
 
-/** Settings that are valid alone but work against each other; logged at start. */
-export function configWarnings(c: WatchdogConfig): string[] {
+/** Settings that are valid but likely not what was meant; logged at start. */
+export function configWarnings(c: WatchdogConfig, env: Env = {}): string[] {
   const warnings: string[] = [];
-  if (c.execTimeoutMs > c.writeTimeoutMs) {
+  for (const key of BOOLEAN_KEYS) {
+    const v = env[key];
+    if (v !== undefined && v !== '' && v !== 'true' && v !== 'false') {
+      warnings.push(`${key}=${JSON.stringify(v)} is read as false: only "true" is true`);
+    }
+  }
+  if (c.writeTimeoutMs > 0 && c.execTimeoutMs > c.writeTimeoutMs) {
     warnings.push(
       `exec_timeout ${formatDuration(c.execTimeoutMs)} exceeds write_timeout ` +
         `${formatDuration(c.writeTimeoutMs)}: responses are cut at write_timeout`,

@@ -12,6 +12,12 @@ const UNIT_MS: Readonly<Record<string, number>> = {
   h: 3_600_000,
 };
 
+/**
+ * The longest delay Node's timers keep (2^31-1 ms, about 24.8 days): a longer one fires after
+ * 1 ms, so every timeout built from it would trip at once.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 const SECONDS = /^\d+(\.\d+)?$/;
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 const GO_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;

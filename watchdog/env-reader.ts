@@ -3,7 +3,7 @@
  * of falling back to a default, so a process can refuse to start naming every bad key. Shared
  * by the watchdog and the gateway (the watchdog imports nothing else from the repository).
  */
-import { formatDuration, parseDuration } from './duration.ts';
+import { MAX_DURATION_MS, formatDuration, parseDuration } from './duration.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -34,7 +34,21 @@ export class EnvReader {
     const ms = parseDuration(v);
     if (ms === undefined) return this.bad(key, v, 'a duration (use 10 or 1m30s)') ?? fallback;
     if (ms < min) return this.bad(key, v, `at least ${formatDuration(min)}`) ?? fallback;
+    if (ms > MAX_DURATION_MS) {
+      const max = formatDuration(MAX_DURATION_MS);
+      return this.bad(key, v, `at most ${max}, the longest timer Node.js keeps`) ?? fallback;
+    }
     return ms;
+  }
+
+  /**
+   * The classic watchdog's boolean (CONTRACT §3.1): only the exact string `true` is true, any
+   * other value is false, unset or empty keeps the default. Lenient on purpose: OpenFaaS images
+   * that set `cgi_headers=1` or `TRUE` must keep starting, with the meaning they had there.
+   */
+  classicBool(key: string, fallback: boolean): boolean {
+    const v = this.env[key];
+    return v === undefined || v === '' ? fallback : v === 'true';
   }
 
   bool(key: string, fallback: boolean): boolean {

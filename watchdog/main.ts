@@ -36,7 +36,7 @@ const listen = (server: Server, port: number, host: string): Promise<number> =>
 async function main(): Promise<void> {
   const config = load();
   const logger = createLogger((s) => process.stderr.write(s), config.prefixLogs);
-  for (const w of configWarnings(config)) logger.log(`Warning: ${w}`);
+  for (const w of configWarnings(config, process.env)) logger.log(`Warning: ${w}`);
   const lockFile = config.suppressLock ? undefined : join(tmpdir(), '.lock');
   if (lockFile) writeFileSync(lockFile, '');
   const groups = new ProcessGroups();

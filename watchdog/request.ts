@@ -62,8 +62,8 @@ export function cgiEnv(req: RequestLine): Record<string, string> {
   const { path, query } = splitUrl(req.url);
   if (query !== '') env.Http_Query = query;
   if (path !== '') env.Http_Path = path;
-  const host = headers.get('Host')?.[0];
-  if (host !== undefined) env.Http_Host = host;
+  // Always set, as Go always has r.Host: empty for an HTTP/1.0 request without a Host header.
+  env.Http_Host = headers.get('Host')?.[0] ?? '';
   return env;
 }
 

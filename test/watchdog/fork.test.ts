@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import request from 'supertest';
@@ -61,7 +62,7 @@ test('env: Http_* variables from the request, first value of each header', async
   const res = await request(wd.url)
     .post('/a/b%20c?x=1&y=2')
     .set('X-Call-Id', 'abc')
-    .set('X-Multi', 'one')
+    .set('X-Multi', 'one, two')
     .set('Content-Type', 'text/plain')
     .send('hi');
   const env = Object.fromEntries(
@@ -71,6 +72,8 @@ test('env: Http_* variables from the request, first value of each header', async
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
   assert.equal(env.Http_X_Call_Id, 'abc');
+  // One line holding a list is one value, as Go keeps it (repeated lines: the chunked test).
+  assert.equal(env.Http_X_Multi, 'one, two');
   assert.equal(env.Http_Method, 'POST');
   assert.equal(env.Http_Path, '/a/b c');
   assert.equal(env.Http_Query, 'x=1&y=2');
@@ -103,6 +106,17 @@ test('env: chunked bodies report -1 and Transfer-Encoding; duplicate headers kee
   assert.match(text, /^Http_Content_Length=-1$/m);
   assert.match(text, /^Http_Transfer_Encoding=chunked$/m);
   assert.match(text, /^Http_X_Dup=first$/m);
+});
+
+test('env: Http_Host is set even when the request has no Host header', async (t) => {
+  const wd = await startWatchdog(t, { fprocess: 'env' });
+  // Node's client always sends Host; HTTP/1.0 without one needs a raw socket.
+  const socket = connect(Number(new URL(wd.url).port), '127.0.0.1');
+  socket.write('GET / HTTP/1.0\r\n\r\n'); // the server closes after its answer
+  let raw = '';
+  for await (const chunk of socket) raw += String(chunk);
+  assert.match(raw, /^HTTP\/1\.1 200 /);
+  assert.match(raw, /^Http_Host=$/m);
 });
 
 test('cgi_headers=false: the handler only inherits the watchdog environment', async (t) => {
@@ -215,6 +229,7 @@ test('max_inflight: requests beyond the limit get 429 with the OpenFaaS body', a
   assert.equal(second.status, 429);
   assert.equal(second.text, 'Concurrent request limit exceeded. Max concurrent requests: 1');
   assert.equal(second.headers['x-openfaas-internal'], 'faas-middleware');
+  assert.equal(second.headers['content-type'], 'text/plain');
   assert.equal((await first).status, 200);
   await request(wd.url).post('/').send('').expect(200);
 });
@@ -253,32 +268,4 @@ test('the classic contract: the handler gets stdin, stdout and stderr, no fd 3 o
   );
   const wd = await startWatchdog(t, { fprocess: probe });
   await request(wd.url).post('/').send('').expect(200, 'checked\n');
-});
-
-test('write_timeout cuts a response that takes too long and kills the handler', async (t) => {
-  const dir = tempDir(t);
-  const pidFile = join(dir, 'pid');
-  const slow = script(dir, 'slow.sh', `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 30\n`);
-  const wd = await startWatchdog(t, { fprocess: slow, write_timeout: '0.5' });
-  await assert.rejects(request(wd.url).post('/').send(''), /socket hang up|ECONNRESET/);
-  const pid = Number(readFileSync(pidFile, 'utf8'));
-  await eventually(() => !isRunning(pid));
-  assert.ok(wd.logs.some((l) => l.includes('write_timeout of 0.5s reached')));
-});
-
-test('read_timeout: a client that never finishes its body gets 408 from the server', async (t) => {
-  const wd = await startWatchdog(t, { fprocess: 'cat', read_timeout: '0.3' });
-  const status = await new Promise<number>((resolve, reject) => {
-    const req = httpRequest(
-      `${wd.url}/`,
-      { method: 'POST', headers: { 'Content-Length': '100' } },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      },
-    );
-    req.on('error', reject);
-    req.write('only a little');
-  });
-  assert.equal(status, 408);
 });

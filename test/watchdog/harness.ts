@@ -15,6 +15,7 @@ import { createLogger } from '../../watchdog/log.ts';
 import { ProcessGroups } from '../../watchdog/process.ts';
 import { WatchdogMetrics } from '../../watchdog/metrics.ts';
 import { createRunner } from '../../watchdog/runners/index.ts';
+import type { Runner, RunnerDeps } from '../../watchdog/runners/runner.ts';
 import { createWatchdog } from '../../watchdog/server.ts';
 import type { Watchdog } from '../../watchdog/server.ts';
 
@@ -44,11 +45,12 @@ export interface Running {
   readonly logs: string[];
 }
 
-/** An in-process watchdog with real handler processes, stopped after the test. */
+/** An in-process watchdog with real handler processes (or `makeRunner`'s), stopped after the test. */
 export async function startWatchdog(
   t: TestContext,
   env: Record<string, string>,
   baseEnv: NodeJS.ProcessEnv = process.env,
+  makeRunner: (deps: RunnerDeps) => Runner = createRunner,
 ): Promise<Running> {
   const config = readConfig({ port: '0', metrics_port: '0', ...env });
   const logs: string[] = [];
@@ -56,7 +58,7 @@ export async function startWatchdog(
   const lockFile = join(tempDir(t), '.lock');
   writeFileSync(lockFile, '');
   const groups = new ProcessGroups();
-  const runner = createRunner({ config, logger, baseEnv, groups });
+  const runner = makeRunner({ config, logger, baseEnv, groups });
   const metrics = new WatchdogMetrics();
   const watchdog = createWatchdog({
     config,

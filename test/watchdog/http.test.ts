@@ -10,12 +10,15 @@ import type { TestContext } from 'node:test';
 
 const UPSTREAM = `import { createServer } from 'node:http';
 const [port, delayMs = '0'] = process.argv.slice(2);
+const completed = []; // the length of every body received whole
 const server = createServer((req, res) => {
+  if (req.url === '/completed') { res.end(JSON.stringify(completed)); return; }
   if (req.url === '/exit') { res.end('bye'); setTimeout(() => process.exit(1), 10); return; }
   if (req.url === '/slow') { setTimeout(() => res.end('late'), 2000); return; }
   let body = '';
   req.on('data', (c) => (body += c));
   req.on('end', () => {
+    completed.push(body.length);
     res.writeHead(req.url.startsWith('/created') ? 201 : 200, { 'Content-Type': 'application/json', 'X-Handler': 'yes' });
     res.end(JSON.stringify({ pid: process.pid, method: req.method, url: req.url, body, headers: req.headers, remotePort: req.socket.remotePort }));
   });
@@ -138,4 +141,17 @@ test('max_request_bytes counts a chunked body on its way to the upstream', async
     });
   assert.equal(await chunked(['x'.repeat(10), 'x'.repeat(6)]), 200);
   assert.equal(await chunked(['x'.repeat(10), 'x'.repeat(7)]), 413);
+  // The first 10 bytes went on before the limit was known; the upstream saw that request abort,
+  // never end as if it were whole.
+  const completed = await request(wd.url).get('/completed');
+  assert.deepEqual(JSON.parse(completed.text), [16]);
+});
+
+test('by default a body over 10 MiB streams through to the upstream', async (t) => {
+  const wd = await httpWatchdog(t);
+  await eventually(async () => (await request(wd.url).get('/_/health')).status === 200);
+  const size = 12 * 1024 * 1024;
+  const res = await request(wd.url).post('/').send('x'.repeat(size));
+  assert.equal(res.status, 200);
+  assert.equal((res.body as Echo).body.length, size);
 });

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import request from 'supertest';
@@ -21,7 +21,13 @@ import {
 
 test('bad configuration: exit 2 with one message naming every bad key', () => {
   const r = spawnSync(process.execPath, [BUNDLE], {
-    env: { PATH: process.env.PATH, mode: 'turbo', exec_timeout: 'soon', max_inflight: 'many' },
+    env: {
+      PATH: process.env.PATH,
+      mode: 'turbo',
+      exec_timeout: 'soon',
+      max_inflight: 'many',
+      write_timeout: '720h',
+    },
     encoding: 'utf8',
   });
   assert.equal(r.status, 2);
@@ -30,6 +36,16 @@ test('bad configuration: exit 2 with one message naming every bad key', () => {
   assert.match(r.stderr, /mode="turbo"/);
   assert.match(r.stderr, /exec_timeout="soon"/);
   assert.match(r.stderr, /max_inflight="many"/);
+  assert.match(r.stderr, /write_timeout="720h" is not at most 596h31m23\.647s/);
+});
+
+test('a boolean other than true or false starts the watchdog, read as false and warned about', async (t) => {
+  // OpenFaaS images set cgi_headers=1 and the like; the classic watchdog reads them as false.
+  const wd = await spawnWatchdog(t, { fprocess: 'env', cgi_headers: '1' });
+  assert.match(wd.output(), /Warning: cgi_headers="1" is read as false: only "true" is true/);
+  const res = await request(wd.url).post('/').set('X-Call-Id', 'abc').send('');
+  assert.equal(res.status, 200);
+  assert.doesNotMatch(res.text, /^Http_/m);
 });
 
 test('dist/watchdog.js runs alone, with no node_modules or package.json beside it', async (t) => {
@@ -72,6 +88,24 @@ test('metrics: requests by code and method, durations, requests in flight', asyn
     /^http_request_duration_seconds_bucket\{code="500",method="post",le="\+Inf"\} 2$/m,
   );
   assert.match(text, /^http_requests_in_flight 0$/m);
+});
+
+test('metrics: http_requests_in_flight counts a request while its handler runs', async (t) => {
+  const dir = tempDir(t);
+  const gate = join(dir, 'gate');
+  // Runs until the test opens the gate, so the request is in flight for as long as needed.
+  const held = script(dir, 'held.sh', `#!/bin/sh\nwhile [ ! -e ${gate} ]; do sleep 0.02; done\n`);
+  const wd = await startWatchdog(t, { fprocess: held });
+  const inFlight = async (): Promise<string | undefined> =>
+    /^http_requests_in_flight (\d+)$/m.exec((await request(wd.metricsUrl).get('')).text)?.[1];
+  const pending = request(wd.url)
+    .post('/')
+    .send('')
+    .then((r) => r.status);
+  await eventually(async () => (await inFlight()) === '1');
+  writeFileSync(gate, '');
+  assert.equal(await pending, 200);
+  await eventually(async () => (await inFlight()) === '0');
 });
 
 test('SIGTERM: unhealthy at once, serves through healthcheck_interval, drains, exits 0', async (t) => {
@@ -126,6 +160,23 @@ test('SIGTERM: a request still running after write_timeout does not hold the exi
   assert.equal(await pending, 'cut');
 });
 
+test('SIGTERM with write_timeout=0: the drain waits for requests in flight, however long', async (t) => {
+  const wd = await spawnWatchdog(t, {
+    fprocess: 'sleep 1',
+    healthcheck_interval: '0',
+    write_timeout: '0',
+  });
+  const pending = request(wd.url)
+    .post('/')
+    .send('')
+    .then((r) => r.status);
+  await eventually(() => wd.output().includes('Forking fprocess.'));
+  wd.child.kill('SIGTERM');
+  assert.equal(await pending, 200);
+  assert.equal(await wd.exited, 0);
+  assert.match(wd.output(), /Waiting for 1 request\(s\) in flight/);
+});
+
 test('the watchdog takes handler process groups down with it when it exits', async (t) => {
   const dir = tempDir(t);
   const pidFile = join(dir, 'pid');
@@ -143,9 +194,9 @@ test('the watchdog takes handler process groups down with it when it exits', asy
   await request(wd.url).post('/').send('').expect(200, 'ok\n');
   await eventually(() => existsSync(pidFile));
   const pid = Number(readFileSync(pidFile, 'utf8'));
+  assert.ok(isRunning(pid), 'the handler still lingers when the watchdog is told to stop');
   wd.child.kill('SIGTERM');
   assert.equal(await wd.exited, 0);
-  assert.ok(pid > 0);
   await eventually(() => !isRunning(pid), 2000); // well before the 3 s linger limit
 });
 

@@ -70,7 +70,7 @@ function bufferedRunner(
         body = await readBody(req, config.maxRequestBytes);
       } catch (err) {
         if (err instanceof BodyTooLargeError) {
-          sendText(res, 413, `${err.message}\n`, { Connection: 'close' });
+          sendText(res, start, 413, `${err.message}\n`, { Connection: 'close' });
         }
         return;
       }
@@ -93,7 +93,7 @@ function respond(
   const { config, logger } = deps;
   if (r.timedOut) {
     logger.log(`Killed process: exec_timeout of ${config.execTimeoutMs / 1000}s reached`);
-    sendText(res, 408, 'Killed process.\n', { 'X-Duration-Seconds': durationSeconds(start) });
+    sendText(res, start, 408, 'Killed process.\n');
     return;
   }
   let head: ResponseHead | undefined;
@@ -106,7 +106,7 @@ function respond(
   if (error !== undefined) {
     logger.log(`Error: ${error}`);
     const text = `${error}\n${r.output.toString('utf8')}`;
-    sendText(res, 500, text, { 'X-Duration-Seconds': durationSeconds(start) });
+    sendText(res, start, 500, text);
     return;
   }
   writeHead(res, head?.status ?? 200, {

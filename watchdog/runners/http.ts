@@ -47,7 +47,7 @@ function proxy(
     });
     const fail = (status: number, text: string): void => {
       upReq.destroy();
-      sendText(res, status, text, { 'X-Duration-Seconds': durationSeconds(start) });
+      sendText(res, start, status, text);
       resolve();
     };
     const timer =

@@ -39,8 +39,13 @@ export function writeHead(res: ServerResponse, status: number, headers: Outgoing
   res.writeHead(status);
 }
 
+/**
+ * The watchdog's own text answers (errors, limits, health). `start` is when the request arrived:
+ * every response carries X-Duration-Seconds, so taking it here means no path can leave it out.
+ */
 export function sendText(
   res: ServerResponse,
+  start: number,
   status: number,
   text: string,
   headers: Record<string, string> = {},
@@ -52,6 +57,7 @@ export function sendText(
   writeHead(res, status, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
+    'X-Duration-Seconds': durationSeconds(start),
     ...headers,
   });
   res.end(text);

@@ -79,10 +79,7 @@ async function run(deps: RunnerDeps, req: IncomingMessage, res: ServerResponse):
     logger.log(
       `Error: ${text.trim()}${res.headersSent ? ' (after output began: response cut short)' : ''}`,
     );
-    sendText(res, status, text, {
-      'X-Duration-Seconds': durationSeconds(start),
-      ...(status === 413 ? { Connection: 'close' } : {}),
-    });
+    sendText(res, start, status, text, status === 413 ? { Connection: 'close' } : {});
     return;
   }
   if (!res.headersSent) {
