@@ -10,6 +10,15 @@ import type { FunctionState } from '../providers/provider.ts';
 export const TIMEOUT_LABEL = 'com.openfaas.timeout';
 const WATCHDOG_GRACE_MS = 1000;
 
+/** Why the timeout label is unusable (deploy and update refuse it), or undefined. */
+export function timeoutLabelProblem(labels: Readonly<Record<string, string>>): string | undefined {
+  const v = labels[TIMEOUT_LABEL];
+  if (v === undefined) return undefined;
+  const ms = parseDuration(v);
+  if (ms !== undefined && ms > 0) return undefined;
+  return `${TIMEOUT_LABEL} ${JSON.stringify(v)} is not a duration above zero (use 30 or 1m30s)`;
+}
+
 export function functionTimeoutMs(
   fn: Pick<FunctionState, 'labels' | 'envVars'>,
   upstreamTimeoutMs: number,

@@ -7,7 +7,9 @@ import type { FunctionStatus } from '../contract/types.ts';
 import { parseDelete, parseDeployment, parseScale } from '../contract/validate.ts';
 import type { GatewayMetrics } from '../http/metrics.ts';
 import type { FunctionCache } from '../invoke/function-cache.ts';
+import { timeoutLabelProblem } from '../invoke/timeout.ts';
 import type { FunctionState, Provider } from '../providers/provider.ts';
+import { SCALE_LABELS, scaleLabelProblems } from '../scaling/labels.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
 
 export interface FunctionsDeps {
@@ -22,8 +24,6 @@ export interface FunctionsDeps {
   readonly maxReplicas: number;
 }
 
-const MIN_LABEL = 'com.openfaas.scale.min';
-
 function checkReplicas(replicas: number, max: number, what: string): void {
   if (replicas > max) {
     throw new FaasError(
@@ -31,6 +31,17 @@ function checkReplicas(replicas: number, max: number, what: string): void {
       `${what}: at most ${max} replicas (max_replicas), was ${replicas}`,
     );
   }
+}
+
+/** Labels the gateway acts on (scaling, timeout) must parse: a 400 names each bad one. */
+function checkLabels(labels: Record<string, string>, maxReplicas: number): void {
+  const timeout = timeoutLabelProblem(labels);
+  const problems = [...scaleLabelProblems(labels), ...(timeout ? [timeout] : [])];
+  if (problems.length > 0) {
+    throw new FaasError('INVALID_REQUEST', problems.map((p) => `labels: ${p}`).join('; '));
+  }
+  const min = labels[SCALE_LABELS.min];
+  if (min !== undefined) checkReplicas(Number(min), maxReplicas, `labels.${SCALE_LABELS.min}`);
 }
 
 /** The namespace a request names (query or body), which must be the gateway's one. */
@@ -62,7 +73,7 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
     .post(async (req, res) => {
       const d = parseDeployment(req.body, namespace);
       namespaceOf(d.namespace, namespace);
-      checkReplicas(Number(d.labels[MIN_LABEL] ?? 1), deps.maxReplicas, `labels.${MIN_LABEL}`);
+      checkLabels(d.labels, deps.maxReplicas);
       await provider.deploy(d);
       metrics.forget(d.service);
       res.status(202).end();
@@ -70,7 +81,7 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
     .put(async (req, res) => {
       const d = parseDeployment(req.body, namespace);
       namespaceOf(d.namespace, namespace);
-      checkReplicas(Number(d.labels[MIN_LABEL] ?? 1), deps.maxReplicas, `labels.${MIN_LABEL}`);
+      checkLabels(d.labels, deps.maxReplicas);
       await provider.update(d);
       functions.invalidate(d.service, d.namespace);
       res.status(202).end();
