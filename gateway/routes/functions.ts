@@ -44,6 +44,13 @@ function checkLabels(labels: Record<string, string>, maxReplicas: number): void 
   if (min !== undefined) checkReplicas(Number(min), maxReplicas, `labels.${SCALE_LABELS.min}`);
 }
 
+/** The wire form: the gateway's counter in, what only the gateway reads (imageEnv) out. */
+function toStatus(s: FunctionState, invocationCount: number): FunctionStatus {
+  const wire = { ...s, invocationCount };
+  delete wire.imageEnv;
+  return wire;
+}
+
 /** The namespace a request names (query or body), which must be the gateway's one. */
 export function namespaceOf(value: unknown, namespace: string): string {
   if (value === undefined || value === '') return namespace;
@@ -58,10 +65,7 @@ export function namespaceOf(value: unknown, namespace: string): string {
 
 export function createFunctionsRouter(deps: FunctionsDeps): Router {
   const { provider, metrics, functions, namespace } = deps;
-  const status = (s: FunctionState): FunctionStatus => ({
-    ...s,
-    invocationCount: metrics.invocationCount(s.name),
-  });
+  const status = (s: FunctionState): FunctionStatus => toStatus(s, metrics.invocationCount(s.name));
   const ns = (req: Request): string => namespaceOf(req.query.namespace, namespace);
   const router = Router();
 

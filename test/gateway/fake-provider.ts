@@ -20,6 +20,12 @@ interface Entry {
 
 const key = (name: string, namespace: string): string => `${namespace}/${name}`;
 
+/** As the local provider reports them: omitted when unset or empty. */
+const present = <T extends Record<string, string>>(
+  field: string,
+  value: T | undefined,
+): Record<string, T> => (value && Object.keys(value).length > 0 ? { [field]: value } : {});
+
 export class FakeProvider implements Provider {
   readonly capabilities: Capabilities = {
     scaling: true,
@@ -33,6 +39,8 @@ export class FakeProvider implements Provider {
   /** Where resolve() sends a function's traffic, by name. */
   readonly endpoints = new Map<string, URL>();
   readonly logLines: LogLine[] = [];
+  /** The env an image carries (FunctionState.imageEnv), by image name. */
+  readonly imageEnv = new Map<string, Record<string, string>>();
   /** What healthy() answers, as a backend that comes and goes would. */
   up = true;
 
@@ -157,6 +165,7 @@ export class FakeProvider implements Provider {
       replicas: e.replicas,
       availableReplicas: e.replicas,
       createdAt: e.createdAt,
+      ...present('imageEnv', this.imageEnv.get(d.image)),
     };
   }
 }

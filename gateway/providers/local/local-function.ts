@@ -34,6 +34,8 @@ export class LocalFunction {
   deployment: ValidDeployment;
   readonly createdAt: string;
   readonly logs: LogBuffer;
+  /** The env of the image the replicas run; read once per deploy, update and start. */
+  imageEnv: Readonly<Record<string, string>> = {};
   /** Undefined when the function cannot be started (its image left the store). */
   #launch: Launch | undefined;
   #desired: number;

@@ -126,3 +126,20 @@ test('neither the image nor envVars can move a replica off loopback or onto a fi
   assert.equal(await accepts('127.0.0.1', Number(url.port)), true);
 });
 
+test("get() reports the image's env (for the gateway's timeout rule), read at deploy and update", async (t) => {
+  const h = await harness(t);
+  await writeImage(h.storeDir, 'slow:1', { fprocess: 'cat', env: { exec_timeout: '90s' } });
+  await writeImage(h.storeDir, 'slow:2', { fprocess: 'cat' });
+  const p = await h.provider();
+  await p.deploy(deployment({ service: 'slow', image: 'slow:1' }));
+  assert.deepEqual((await p.get('slow', NS)).imageEnv, { exec_timeout: '90s' });
+  await p.close();
+  const again = await h.provider();
+  assert.deepEqual(
+    (await again.get('slow', NS)).imageEnv,
+    { exec_timeout: '90s' },
+    'after a restart',
+  );
+  await again.update(deployment({ service: 'slow', image: 'slow:2' }));
+  assert.equal('imageEnv' in (await again.get('slow', NS)), false, 'an image without env');
+});
