@@ -1,7 +1,7 @@
 /** /system/functions, /system/function/{name}, /system/scale-function/{name}. */
 import { Router } from 'express';
 import type { Request } from 'express';
-import { FaasError } from '../contract/errors.ts';
+import { FaasError, isFaasError } from '../contract/errors.ts';
 import { assertName } from '../contract/names.ts';
 import type { FunctionStatus } from '../contract/types.ts';
 import { parseDelete, parseDeployment, parseScale } from '../contract/validate.ts';
@@ -93,7 +93,12 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
     .delete(async (req, res) => {
       const { functionName, namespace: given } = parseDelete(req.body);
       const n = namespaceOf(given, namespace);
-      await provider.remove(functionName, n);
+      await provider.remove(functionName, n).catch((err: unknown) => {
+        if (!isFaasError(err, 'FUNCTION_NOT_FOUND')) throw err;
+        // OpenFaaS's words (CONTRACT §1.7), which clients show as they are
+        const message = `No such service found: ${functionName}.`;
+        throw new FaasError('FUNCTION_NOT_FOUND', message, { cause: err });
+      });
       functions.invalidate(functionName, n);
       res.status(202).end();
     })

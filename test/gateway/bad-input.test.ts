@@ -142,7 +142,7 @@ const CASES: Case[] = [
     path: '/system/functions',
     body: { functionName: 'ghost' },
     status: 404,
-    message: /ghost not found/,
+    message: /^No such service found: ghost\.$/,
   },
   {
     why: 'delete without a name',

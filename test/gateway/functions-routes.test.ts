@@ -49,6 +49,11 @@ test('deploy, list, get, update, scale and delete speak the OpenFaaS wire format
 
   await admin(request(app).delete('/system/functions')).send({ functionName: 'echo' }).expect(202);
   assert.deepEqual((await admin(request(app).get('/system/functions'))).body, []);
+  const again = await admin(request(app).delete('/system/functions')).send({
+    functionName: 'echo',
+  });
+  assert.equal(again.status, 404);
+  assert.equal(again.body.message, 'No such service found: echo.');
 });
 
 test('namespaces and info', async (t) => {
@@ -62,6 +67,19 @@ test('namespaces and info', async (t) => {
   assert.equal(info.body.provider.provider, 'fake');
   assert.equal(info.body.version.release, 'test');
   assert.ok(info.body.arch);
+  // One namespace, not managed: faas-provider's answer when MutateNamespace is absent.
+  for (const method of ['get', 'post', 'put', 'delete'] as const) {
+    for (const path of [
+      '/system/namespace/openfaas-fn',
+      '/system/namespace/other',
+      '/system/namespace/',
+    ]) {
+      const res = await request(app)[method](path).auth(ADMIN.user, ADMIN.password).send({});
+      assert.equal(res.status, 501, `${method} ${path}`);
+      assert.equal(res.body.code, 'NOT_SUPPORTED');
+      assert.match(res.body.message, /^Feature not implemented: /);
+    }
+  }
 });
 
 test('/system/* needs the admin credentials; /healthz and /metrics stay open', async (t) => {
