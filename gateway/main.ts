@@ -9,7 +9,7 @@ import { createApp } from './app.ts';
 import { GatewayConfigError, readConfig } from './config.ts';
 import type { GatewayConfig } from './config.ts';
 import { formatDuration } from '../watchdog/duration.ts';
-import { loadCredentials } from './credentials.ts';
+import { credentialsNotice, loadCredentials } from './credentials.ts';
 import type { LoadedCredentials } from './credentials.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { FunctionCache } from './invoke/function-cache.ts';
@@ -61,16 +61,7 @@ function announce(
   logger.info(
     `faas gateway ${VERSION} listening on http://${config.bindAddress}:${config.port} (provider: ${config.provider})`,
   );
-  if (credentials === undefined)
-    return logger.info('basic auth is off (basic_auth=false): /system/* is open');
-  if (credentials.generated) {
-    logger.info(
-      `admin user: ${credentials.user}; generated password (shown once): ${credentials.password}`,
-    );
-    logger.info(`the password is stored in ${credentials.passwordFile} (owner-only)`);
-  } else if (credentials.passwordFile) {
-    logger.info(`admin user: ${credentials.user}; password in ${credentials.passwordFile}`);
-  }
+  for (const line of credentialsNotice(credentials)) logger.info(line);
 }
 
 async function startProvider(config: GatewayConfig, logger: Logger): Promise<Provider> {
