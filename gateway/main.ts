@@ -3,7 +3,7 @@
  * and stops cleanly on SIGTERM/SIGINT (replicas are stopped; deployments persist).
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { GatewayConfigError, readConfig } from './config.ts';
@@ -12,6 +12,7 @@ import { formatDuration } from '../watchdog/duration.ts';
 import { credentialsNotice, loadCredentials } from './credentials.ts';
 import type { LoadedCredentials } from './credentials.ts';
 import { GatewayMetrics } from './http/metrics.ts';
+import { applyTimeouts } from './http/timeouts.ts';
 import { FunctionCache } from './invoke/function-cache.ts';
 import { createInvoker } from './invoke/proxy.ts';
 import type { Invoker } from './invoke/proxy.ts';
@@ -41,16 +42,6 @@ function load(): GatewayConfig {
 function replicaEnv(): Record<string, string> {
   const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'NODE_PATH'];
   return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
-}
-
-/** read_timeout bounds receiving a request; write_timeout cuts a response that stalls (follow logs excepted). */
-function applyTimeouts(server: Server, config: GatewayConfig): void {
-  server.requestTimeout = config.readTimeoutMs;
-  server.headersTimeout = Math.min(config.readTimeoutMs, 60_000);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (req.url?.startsWith('/system/logs')) return;
-    res.setTimeout(config.writeTimeoutMs, () => res.destroy());
-  });
 }
 
 function announce(

@@ -1,5 +1,6 @@
 /** readConfig: the defaults, durations and sizes as OpenFaaS writes them, every bad key named. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { DEFAULTS, GatewayConfigError, readConfig } from '../../gateway/config.ts';
 import type { GatewayConfig } from '../../gateway/config.ts';
@@ -152,4 +153,22 @@ test('upstream_timeout must be below write_timeout, or a slow answer is cut befo
     /^upstream_timeout 1m5s must be below write_timeout 1m5s/,
   );
   assert.equal(readConfig({ upstream_timeout: '64s' }, CWD).upstreamTimeoutMs, 64_000);
+});
+
+test('docs/config.md lists exactly the keys readConfig reads', () => {
+  const read = new Set<string>();
+  const env = new Proxy({} as Record<string, string | undefined>, {
+    get: (_target, key) => {
+      if (typeof key === 'string') read.add(key);
+      return undefined;
+    },
+  });
+  readConfig(env, CWD);
+  const doc = readFileSync('docs/config.md', 'utf8');
+  const documented = new Set(
+    [...doc.matchAll(/^\| (`[a-z_]+`(?:, `[a-z_]+`)*)\s*\|/gm)].flatMap((m) =>
+      [...m[1]!.matchAll(/`([a-z_]+)`/g)].map((k) => k[1]!),
+    ),
+  );
+  assert.deepEqual([...documented].sort(), [...read].sort());
 });
