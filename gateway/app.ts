@@ -77,10 +77,9 @@ function createSystemApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(createOpenRouter(deps.metrics, deps.provider));
   app.use('/system', ...(deps.credentials ? [requireBasicAuth(deps.credentials)] : []));
-  app.use(
-    '/system',
-    express.json({ limit: deps.maxRequestBytes, type: () => true, strict: false }),
-  );
+  // max_request_bytes=0 is no limit here as on /function/* (body-parser would refuse every body).
+  const limit = deps.maxRequestBytes > 0 ? deps.maxRequestBytes : Number.POSITIVE_INFINITY;
+  app.use('/system', express.json({ limit, type: () => true, strict: false }));
   app.use(createFunctionsRouter(deps));
   app.use(createSystemRouter(deps));
   app.use(createSecretsRouter(deps));

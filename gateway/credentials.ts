@@ -51,3 +51,18 @@ export async function loadCredentials(o: {
   await writeFile(passwordFile, `${fresh}\n`, { mode: 0o600 });
   return { user, password: fresh, passwordFile, generated: true };
 }
+
+/**
+ * What the gateway logs about its credentials at start: the generated password only on the
+ * start that created it (it is in the owner-only file after that), never one from a file or env.
+ */
+export function credentialsNotice(c: LoadedCredentials | undefined): string[] {
+  if (c === undefined) return ['basic auth is off (basic_auth=false): /system/* is open'];
+  if (c.generated) {
+    return [
+      `admin user: ${c.user}; generated password (shown once): ${c.password}`,
+      `the password is stored in ${c.passwordFile} (owner-only)`,
+    ];
+  }
+  return c.passwordFile ? [`admin user: ${c.user}; password in ${c.passwordFile}`] : [];
+}

@@ -3,15 +3,16 @@
  * and stops cleanly on SIGTERM/SIGINT (replicas are stopped; deployments persist).
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { GatewayConfigError, readConfig } from './config.ts';
 import type { GatewayConfig } from './config.ts';
 import { formatDuration } from '../watchdog/duration.ts';
-import { loadCredentials } from './credentials.ts';
+import { credentialsNotice, loadCredentials } from './credentials.ts';
 import type { LoadedCredentials } from './credentials.ts';
 import { GatewayMetrics } from './http/metrics.ts';
+import { applyTimeouts } from './http/timeouts.ts';
 import { FunctionCache } from './invoke/function-cache.ts';
 import { createInvoker } from './invoke/proxy.ts';
 import type { Invoker } from './invoke/proxy.ts';
@@ -42,16 +43,6 @@ function replicaEnv(): Record<string, string> {
   return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
 }
 
-/** read_timeout bounds receiving a request; write_timeout cuts a response that stalls (follow logs excepted). */
-function applyTimeouts(server: Server, config: GatewayConfig): void {
-  server.requestTimeout = config.readTimeoutMs;
-  server.headersTimeout = Math.min(config.readTimeoutMs, 60_000);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (req.url?.startsWith('/system/logs')) return;
-    res.setTimeout(config.writeTimeoutMs, () => res.destroy());
-  });
-}
-
 function announce(
   logger: Logger,
   config: GatewayConfig,
@@ -60,16 +51,7 @@ function announce(
   logger.info(
     `faas gateway ${VERSION} listening on http://${config.bindAddress}:${config.port} (provider: ${config.provider})`,
   );
-  if (credentials === undefined)
-    return logger.info('basic auth is off (basic_auth=false): /system/* is open');
-  if (credentials.generated) {
-    logger.info(
-      `admin user: ${credentials.user}; generated password (shown once): ${credentials.password}`,
-    );
-    logger.info(`the password is stored in ${credentials.passwordFile} (owner-only)`);
-  } else if (credentials.passwordFile) {
-    logger.info(`admin user: ${credentials.user}; password in ${credentials.passwordFile}`);
-  }
+  for (const line of credentialsNotice(credentials)) logger.info(line);
 }
 
 async function startProvider(config: GatewayConfig, logger: Logger): Promise<Provider> {

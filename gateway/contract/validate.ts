@@ -4,6 +4,7 @@
  */
 import { FaasError } from './errors.ts';
 import { nameProblem } from './names.ts';
+import { RESERVED_ENV_VARS } from './reserved-env.ts';
 import type { DeleteFunctionRequest, FunctionDeployment, ValidDeployment } from './types.ts';
 
 type Obj = Record<string, unknown>;
@@ -68,7 +69,18 @@ class Checker {
         return undefined;
       }
     }
+    if (field === 'envVars') this.reserved(Object.keys(v));
     return Object.assign(Object.create(null) as Record<string, string>, v);
+  }
+
+  /** envVars the platform sets itself (reserved-env.ts): named, never silently dropped. */
+  private reserved(keys: readonly string[]): void {
+    for (const k of keys.filter((x) => RESERVED_ENV_VARS.includes(x))) {
+      this.problems.push(
+        `envVars: ${JSON.stringify(k)} is set by the platform and cannot be overridden ` +
+          `(reserved: ${RESERVED_ENV_VARS.join(', ')})`,
+      );
+    }
   }
 
   list(field: string): string[] | undefined {

@@ -22,8 +22,14 @@ export interface Capabilities {
   readonly logs: boolean;
 }
 
-/** FunctionStatus without the gateway's own counter. */
-export type FunctionState = Omit<FunctionStatus, 'invocationCount'>;
+/** FunctionStatus without the gateway's own counter, plus what only the gateway reads. */
+export type FunctionState = Omit<FunctionStatus, 'invocationCount'> & {
+  /**
+   * The image's own environment, which envVars override (the timeout rule reads its
+   * write_timeout/exec_timeout). Omitted when the provider does not know it; never on the wire.
+   */
+  readonly imageEnv?: Readonly<Record<string, string>>;
+};
 
 export interface ProviderInfo {
   readonly provider: string;

@@ -1,13 +1,15 @@
 /** /system/functions, /system/function/{name}, /system/scale-function/{name}. */
 import { Router } from 'express';
 import type { Request } from 'express';
-import { FaasError } from '../contract/errors.ts';
+import { FaasError, isFaasError } from '../contract/errors.ts';
 import { assertName } from '../contract/names.ts';
 import type { FunctionStatus } from '../contract/types.ts';
 import { parseDelete, parseDeployment, parseScale } from '../contract/validate.ts';
 import type { GatewayMetrics } from '../http/metrics.ts';
 import type { FunctionCache } from '../invoke/function-cache.ts';
+import { timeoutLabelProblem } from '../invoke/timeout.ts';
 import type { FunctionState, Provider } from '../providers/provider.ts';
+import { SCALE_LABELS, scaleLabelProblems } from '../scaling/labels.ts';
 import type { Scaler } from '../scaling/scaler.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
 
@@ -28,8 +30,6 @@ export interface FunctionsDeps {
   readonly scaler?: Pick<Scaler, 'scale'>;
 }
 
-const MIN_LABEL = 'com.openfaas.scale.min';
-
 function checkReplicas(replicas: number, max: number, what: string): void {
   if (replicas > max) {
     throw new FaasError(
@@ -37,6 +37,24 @@ function checkReplicas(replicas: number, max: number, what: string): void {
       `${what}: at most ${max} replicas (max_replicas), was ${replicas}`,
     );
   }
+}
+
+/** Labels the gateway acts on (scaling, timeout) must parse: a 400 names each bad one. */
+function checkLabels(labels: Record<string, string>, maxReplicas: number): void {
+  const timeout = timeoutLabelProblem(labels);
+  const problems = [...scaleLabelProblems(labels), ...(timeout ? [timeout] : [])];
+  if (problems.length > 0) {
+    throw new FaasError('INVALID_REQUEST', problems.map((p) => `labels: ${p}`).join('; '));
+  }
+  const min = labels[SCALE_LABELS.min];
+  if (min !== undefined) checkReplicas(Number(min), maxReplicas, `labels.${SCALE_LABELS.min}`);
+}
+
+/** The wire form: the gateway's counter in, what only the gateway reads (imageEnv) out. */
+function toStatus(s: FunctionState, invocationCount: number): FunctionStatus {
+  const wire = { ...s, invocationCount };
+  delete wire.imageEnv;
+  return wire;
 }
 
 /** The namespace a request names (query or body), which must be the gateway's one. */
@@ -53,10 +71,7 @@ export function namespaceOf(value: unknown, namespace: string): string {
 
 export function createFunctionsRouter(deps: FunctionsDeps): Router {
   const { provider, metrics, functions, namespace } = deps;
-  const status = (s: FunctionState): FunctionStatus => ({
-    ...s,
-    invocationCount: metrics.invocationCount(s.name),
-  });
+  const status = (s: FunctionState): FunctionStatus => toStatus(s, metrics.invocationCount(s.name));
   const ns = (req: Request): string => namespaceOf(req.query.namespace, namespace);
   const router = Router();
 
@@ -68,7 +83,7 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
     .post(async (req, res) => {
       const d = parseDeployment(req.body, namespace);
       namespaceOf(d.namespace, namespace);
-      checkReplicas(Number(d.labels[MIN_LABEL] ?? 1), deps.maxReplicas, `labels.${MIN_LABEL}`);
+      checkLabels(d.labels, deps.maxReplicas);
       await provider.deploy(d);
       metrics.forget(d.service);
       res.status(202).end();
@@ -76,7 +91,7 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
     .put(async (req, res) => {
       const d = parseDeployment(req.body, namespace);
       namespaceOf(d.namespace, namespace);
-      checkReplicas(Number(d.labels[MIN_LABEL] ?? 1), deps.maxReplicas, `labels.${MIN_LABEL}`);
+      checkLabels(d.labels, deps.maxReplicas);
       await provider.update(d);
       functions.invalidate(d.service, d.namespace);
       res.status(202).end();
@@ -84,7 +99,12 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
     .delete(async (req, res) => {
       const { functionName, namespace: given } = parseDelete(req.body);
       const n = namespaceOf(given, namespace);
-      await provider.remove(functionName, n);
+      await provider.remove(functionName, n).catch((err: unknown) => {
+        if (!isFaasError(err, 'FUNCTION_NOT_FOUND')) throw err;
+        // OpenFaaS's words (CONTRACT §1.7), which clients show as they are
+        const message = `No such service found: ${functionName}.`;
+        throw new FaasError('FUNCTION_NOT_FOUND', message, { cause: err });
+      });
       functions.invalidate(functionName, n);
       res.status(202).end();
     })

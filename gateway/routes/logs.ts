@@ -16,8 +16,10 @@ const bad = (why: string): FaasError =>
 /** Pure: the query string of /system/logs as a LogRequest. */
 export function parseLogQuery(q: Query, namespace: string): LogRequest {
   const name = typeof q.name === 'string' ? q.name : '';
-  if (nameProblem(name))
-    throw bad(`name ${JSON.stringify(name.slice(0, 80))} is not a function name`);
+  if (typeof q.name !== 'string' || nameProblem(name)) {
+    const given = typeof q.name === 'string' ? q.name.slice(0, 80) : (q.name ?? '');
+    throw bad(`name ${JSON.stringify(given)} is not a function name`);
+  }
   const req: LogRequest = { name, namespace: namespaceOf(q.namespace, namespace), follow: false };
   if (typeof q.instance === 'string' && q.instance !== '') req.instance = q.instance;
   if (q.tail !== undefined && q.tail !== '') {

@@ -1,5 +1,6 @@
-/** /system/namespaces, /system/info, /healthz, /metrics. */
+/** /system/namespaces, /system/namespace/{ns}, /system/info, /healthz, /metrics. */
 import { Router } from 'express';
+import { FaasError } from '../contract/errors.ts';
 import type { GatewayInfo } from '../contract/types.ts';
 import type { GatewayMetrics } from '../http/metrics.ts';
 import type { Provider } from '../providers/provider.ts';
@@ -19,6 +20,11 @@ export function createSystemRouter(deps: SystemDeps): Router {
       res.json([deps.namespace]);
     })
     .all(methodNotAllowed);
+  // One namespace, not managed: what faas-provider answers when MutateNamespace is absent.
+  router.all('/system/namespace{/:ns}', (_req, _res, next) => {
+    const why = `functions live in the one namespace ${deps.namespace}, which cannot be changed`;
+    next(new FaasError('NOT_SUPPORTED', `Feature not implemented: ${why}`));
+  });
   router
     .route('/system/info')
     .get((_req, res) => {

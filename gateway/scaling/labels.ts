@@ -1,7 +1,8 @@
 /**
  * A function's scaling settings, read from its labels (CONTRACT §1.6 plus the built-in
- * autoscaler's target/type and scale-to-zero). Pure: every default is here, and a label
- * that does not parse falls back to its default rather than failing the function.
+ * autoscaler's target/type and scale-to-zero). Pure: every default is here. Deploy and update
+ * refuse a label that does not parse (scaleLabelProblems); one stored before that check falls
+ * back to its default rather than failing the function.
  */
 import { parseDuration } from '../../watchdog/duration.ts';
 
@@ -38,10 +39,49 @@ export interface ScaleSettings {
   readonly zeroDurationMs: number;
 }
 
-function whole(v: string | undefined, fallback: number, lo: number): number {
-  if (v === undefined || !/^\s*\d+\s*$/.test(v)) return fallback;
+/** A whole number from lo to hi (surrounding blanks allowed), or undefined. */
+function wholeIn(v: string | undefined, lo: number, hi = Number.POSITIVE_INFINITY) {
+  if (v === undefined || !/^\s*\d+\s*$/.test(v)) return undefined;
   const n = Number(v);
-  return n >= lo ? n : fallback;
+  return n >= lo && n <= hi ? n : undefined;
+}
+
+const whole = (v: string | undefined, fallback: number, lo: number): number =>
+  wholeIn(v, lo) ?? fallback;
+
+const SCALE_TYPES: readonly ScaleType[] = ['rps', 'capacity'];
+
+/** `com.openfaas.scale.min` when set and valid: a function's initial replicas. */
+export function minReplicasLabel(labels: Readonly<Record<string, string>>): number | undefined {
+  return wholeIn(labels[SCALE_LABELS.min], 0);
+}
+
+/**
+ * What each label must be at deploy. Factor stops at 100 here, while scaleSettings keeps a
+ * stored 150 so the alert path can report and skip it.
+ */
+const RULES: readonly (readonly [label: string, want: string, ok: (v: string) => boolean])[] = [
+  [SCALE_LABELS.min, 'a whole number of 0 or more', (v) => wholeIn(v, 0) !== undefined],
+  [SCALE_LABELS.max, 'a whole number of 1 or more', (v) => wholeIn(v, 1) !== undefined],
+  [SCALE_LABELS.factor, 'a whole number from 0 to 100', (v) => wholeIn(v, 0, 100) !== undefined],
+  [SCALE_LABELS.target, 'a whole number of 1 or more', (v) => wholeIn(v, 1) !== undefined],
+  [SCALE_LABELS.type, SCALE_TYPES.join(' or '), (v) => SCALE_TYPES.includes(v.trim() as ScaleType)],
+  [SCALE_LABELS.zero, 'true or false', (v) => /^\s*(true|false)\s*$/i.test(v)],
+  [SCALE_LABELS.zeroDuration, 'a duration (300 or 5m)', (v) => parseDuration(v) !== undefined],
+];
+
+/** One message per bad com.openfaas.scale.* label, naming the label and its value. */
+export function scaleLabelProblems(labels: Readonly<Record<string, string>>): string[] {
+  const problems = RULES.flatMap(([label, want, ok]) => {
+    const v = labels[label];
+    return v === undefined || ok(v) ? [] : [`${label} ${JSON.stringify(v)} is not ${want}`];
+  });
+  const min = wholeIn(labels[SCALE_LABELS.min], 0);
+  const max = wholeIn(labels[SCALE_LABELS.max], 1);
+  if (min !== undefined && max !== undefined && max < min) {
+    problems.push(`${SCALE_LABELS.max} ${max} is below ${SCALE_LABELS.min} ${min}`);
+  }
+  return problems;
 }
 
 /** `maxReplicas` is the gateway's ceiling (max_replicas): no label scales past it. */

@@ -40,7 +40,12 @@ test('engine outage: /healthz 503 while dockerd is unreachable, the same gateway
   const docker = await requireDocker(t);
   if (!docker) return;
   const network = `faas-outage-${process.pid}-${Date.now().toString(36)}`;
-  t.after(() => docker.getNetwork(network).remove().catch(() => undefined));
+  t.after(() =>
+    docker
+      .getNetwork(network)
+      .remove()
+      .catch(() => undefined),
+  );
   const engine = dockerEndpoint().replace(/^unix:\/\//, '');
   const dir = workDir(t);
   const socket = join(dir, 'docker.sock');

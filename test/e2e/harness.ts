@@ -1,13 +1,21 @@
 /** Runs the built gateway (dist/gateway.mjs) in a temp folder, as a user would. */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
-import { eventually } from '../watchdog/harness.ts';
+import { eventually, isRunning } from '../watchdog/harness.ts';
 
 export const GATEWAY = resolve('dist/gateway.mjs');
 export const ADMIN = { user: 'admin', password: 'e2e-password' } as const;
@@ -39,7 +47,8 @@ export async function startGateway(
   });
   let log = '';
   child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-  t.after(() => child.kill('SIGKILL'));
+  // Stopped as a user would, so its replicas stop with it (a SIGKILL would orphan them).
+  t.after(() => stopGateway(child));
   await eventually(() => {
     if (child.exitCode !== null) throw new Error(`gateway exited:\n${log}`);
     return log.includes('listening on');
@@ -47,8 +56,37 @@ export async function startGateway(
   return child;
 }
 
-export async function stopGateway(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
+/**
+ * SIGTERM, then SIGKILL if the gateway has not exited within graceMs; resolves with how it
+ * exited (at once if it already had).
+ */
+export async function stopGateway(
+  child: ChildProcess,
+  graceMs = 15_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(kill);
+  }
+  return { code: child.exitCode, signal: child.signalCode };
+}
+
+/** Live watchdog processes whose working directory is in `dir`'s state folder: its replicas. */
+export function replicaPids(dir: string): number[] {
+  const state = `${join(realpathSync(dir), '.faas')}/`;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const cwd = readlinkSync(`/proc/${pid}/cwd`);
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cwd.startsWith(state) && cmdline.includes('watchdog') && isRunning(pid);
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    });
 }

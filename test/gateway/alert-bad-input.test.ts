@@ -42,6 +42,7 @@ test('bad bodies: 400 with the contract messages, nothing scaled', async (t) => 
   for (const [why, send, status, message] of cases) {
     const res = await send();
     assert.equal(res.status, status, `${why}: ${res.text}`);
+    assert.equal(res.body.code, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST', why);
     assert.match(res.body.message, message, why);
   }
   assert.equal(await h.replicas('echo'), 1, 'nothing was scaled');
@@ -69,4 +70,11 @@ test('hostile function names fail their own alert with INVALID_NAME reasons, bou
   assert.match(lines[2]!, /^\[2\] "a{80}…": function name must be at most 63 characters, was 300$/);
   assert.match(lines[3]!, /^\[4\] "x\\ny": function name/);
   assert.equal(await h.replicas('echo'), 3, 'the valid alert in the same body was applied');
+});
+
+test('an unknown function fails its alert (500 ALERTS_FAILED, CONTRACT §1.2), not the webhook', async (t) => {
+  const h = build(t);
+  const res = await h.alert(webhook([['firing', 'ghost']])).expect(500);
+  assert.equal(res.body.code, 'ALERTS_FAILED');
+  assert.match(res.body.message, /^\[0\] function ghost not found in openfaas-fn$/);
 });

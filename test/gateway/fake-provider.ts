@@ -20,6 +20,12 @@ interface Entry {
 
 const key = (name: string, namespace: string): string => `${namespace}/${name}`;
 
+/** As the local provider reports them: omitted when unset or empty. */
+const present = <T extends Record<string, string>>(
+  field: string,
+  value: T | undefined,
+): Record<string, T> => (value && Object.keys(value).length > 0 ? { [field]: value } : {});
+
 export class FakeProvider implements Provider {
   readonly capabilities: Capabilities = {
     scaling: true,
@@ -35,6 +41,8 @@ export class FakeProvider implements Provider {
   /** The replicas reportFailure() was told about, in order. */
   readonly failures: URL[] = [];
   readonly logLines: LogLine[] = [];
+  /** The env an image carries (FunctionState.imageEnv), by image name. */
+  readonly imageEnv = new Map<string, Record<string, string>>();
   /** What healthy() answers, as a backend that comes and goes would. */
   up = true;
 
@@ -152,17 +160,18 @@ export class FakeProvider implements Provider {
       image: d.image,
       namespace: d.namespace,
       envProcess: d.envProcess ?? '',
-      ...(d.envVars && Object.keys(d.envVars).length > 0 ? { envVars: d.envVars } : {}),
-      constraints: d.constraints,
-      secrets: d.secrets,
+      ...present('envVars', d.envVars),
+      constraints: [...d.constraints],
+      secrets: [...d.secrets],
       labels: { ...d.labels, faas_function: d.service },
-      annotations: d.annotations,
-      ...(d.limits ? { limits: d.limits } : {}),
-      ...(d.requests ? { requests: d.requests } : {}),
+      annotations: { ...d.annotations },
+      ...present('limits', d.limits),
+      ...present('requests', d.requests),
       readOnlyRootFilesystem: d.readOnlyRootFilesystem ?? false,
       replicas: e.replicas,
       availableReplicas: e.replicas,
       createdAt: e.createdAt,
+      ...present('imageEnv', this.imageEnv.get(d.image)),
     };
   }
 }

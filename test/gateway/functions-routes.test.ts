@@ -24,9 +24,14 @@ test('deploy, list, get, update, scale and delete speak the OpenFaaS wire format
   assert.equal(fn.namespace, 'openfaas-fn');
   assert.deepEqual(fn.labels, { 'com.openfaas.scale.min': '2', faas_function: 'echo' });
   assert.deepEqual(fn.annotations, {});
-  assert.equal('envVars' in fn, false);
-  assert.equal('limits' in fn, false);
+  assert.deepEqual(fn.secrets, []);
+  assert.deepEqual(fn.constraints, []);
+  assert.equal(fn.readOnlyRootFilesystem, false);
+  assert.equal(fn.envProcess, 'cat');
+  for (const unset of ['envVars', 'limits', 'requests', 'imageEnv'])
+    assert.equal(unset in fn, false, `${unset} omitted when unset`);
   assert.equal(fn.replicas, 2);
+  assert.equal(fn.availableReplicas, 2);
   assert.equal(fn.invocationCount, 0);
   assert.match(fn.createdAt, /^\d{4}-\d{2}-\d{2}T/);
 
@@ -36,11 +41,22 @@ test('deploy, list, get, update, scale and delete speak the OpenFaaS wire format
   assert.equal(one.body.name, 'echo');
 
   await admin(request(app).put('/system/functions'))
-    .send({ ...deployment, envVars: { A: '1' }, limits: { memory: '5Mi', cpu: '100m' } })
+    .send({
+      ...deployment,
+      envVars: { A: '1' },
+      limits: { memory: '5Mi', cpu: '100m' },
+      requests: {},
+      secrets: [],
+      constraints: ['node.platform.os == linux'],
+      readOnlyRootFilesystem: true,
+    })
     .expect(202);
   const updated = await admin(request(app).get('/system/function/echo')).expect(200);
   assert.deepEqual(updated.body.envVars, { A: '1' });
   assert.deepEqual(updated.body.limits, { memory: '5Mi', cpu: '100m' });
+  assert.equal('requests' in updated.body, false, 'an empty requests object is omitted');
+  assert.deepEqual(updated.body.constraints, ['node.platform.os == linux']);
+  assert.equal(updated.body.readOnlyRootFilesystem, true);
 
   await admin(request(app).post('/system/scale-function/echo'))
     .send({ serviceName: 'echo', replicas: 0, namespace: 'openfaas-fn' })
@@ -49,6 +65,22 @@ test('deploy, list, get, update, scale and delete speak the OpenFaaS wire format
 
   await admin(request(app).delete('/system/functions')).send({ functionName: 'echo' }).expect(202);
   assert.deepEqual((await admin(request(app).get('/system/functions'))).body, []);
+  const again = await admin(request(app).delete('/system/functions')).send({
+    functionName: 'echo',
+  });
+  assert.equal(again.status, 404);
+  assert.equal(again.body.message, 'No such service found: echo.');
+});
+
+test('secrets in use are listed on the function', async (t) => {
+  const { app } = buildApp(t);
+  const admin = (r: request.Test) => r.auth(ADMIN.user, ADMIN.password);
+  await admin(request(app).post('/system/secrets')).send({ name: 'key', value: 'v' }).expect(201);
+  await admin(request(app).post('/system/functions'))
+    .send({ ...deployment, secrets: ['key'] })
+    .expect(202);
+  const fn = await admin(request(app).get('/system/function/echo')).expect(200);
+  assert.deepEqual(fn.body.secrets, ['key']);
 });
 
 test('namespaces and info', async (t) => {
@@ -62,6 +94,19 @@ test('namespaces and info', async (t) => {
   assert.equal(info.body.provider.provider, 'fake');
   assert.equal(info.body.version.release, 'test');
   assert.ok(info.body.arch);
+  // One namespace, not managed: faas-provider's answer when MutateNamespace is absent.
+  for (const method of ['get', 'post', 'put', 'delete'] as const) {
+    for (const path of [
+      '/system/namespace/openfaas-fn',
+      '/system/namespace/other',
+      '/system/namespace/',
+    ]) {
+      const res = await request(app)[method](path).auth(ADMIN.user, ADMIN.password).send({});
+      assert.equal(res.status, 501, `${method} ${path}`);
+      assert.equal(res.body.code, 'NOT_SUPPORTED');
+      assert.match(res.body.message, /^Feature not implemented: /);
+    }
+  }
 });
 
 test('/system/* needs the admin credentials; /healthz and /metrics stay open', async (t) => {

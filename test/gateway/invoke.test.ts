@@ -186,15 +186,6 @@ test('gateway errors: 404 unknown or empty, 503 no replica, 502 unreachable, 504
   await check('/function/big', 413, /limit is 1024 bytes/, 'x'.repeat(2048));
 });
 
-test('a per-function timeout label is enforced by the gateway', async (t) => {
-  const h = buildApp(t, { upstreamTimeoutMs: 5000 });
-  await deploy(h, 'quick', { 'com.openfaas.timeout': '200ms' });
-  h.provider.endpoints.set('quick', (await upstream(t, () => undefined)).url);
-  const res = await request(h.app).get('/function/quick');
-  assert.equal(res.status, 504);
-  assert.match(res.text, /within 0.2s/);
-});
-
 test('metrics and invocationCount count real functions only; keep-alive to replicas', async (t) => {
   const h = buildApp(t);
   await deploy(h, 'echo');

@@ -1,7 +1,7 @@
 /**
  * FunctionState as CONTRACT.md §1.5 wants it: labels and annotations always objects, labels
  * carrying `faas_function`, envVars/limits/requests omitted when unset or empty, the image
- * exactly as deployed, replicas = desired.
+ * exactly as deployed, replicas = desired. imageEnv (not on the wire) when the image has env.
  */
 import type { ResourceList } from '../../contract/types.ts';
 import type { FunctionState } from '../provider.ts';
@@ -30,5 +30,6 @@ export function toFunctionState(fn: LocalFunction): FunctionState {
     replicas: fn.desired,
     availableReplicas: fn.available,
     createdAt: fn.createdAt,
+    ...present('imageEnv', fn.imageEnv),
   };
 }

@@ -7,17 +7,17 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogLine, ValidDeployment } from '../../contract/types.ts';
+import { minReplicasLabel, SCALE_LABELS } from '../../scaling/labels.ts';
 import { LogBuffer } from './log-buffer.ts';
 import { Replica } from './replica.ts';
 import type { Launch, ReplicaTiming } from './replica.ts';
 import type { StoredFunction } from './state-file.ts';
 
 /** The label whose value is a function's initial (and post-update) replica count. */
-export const MIN_REPLICAS_LABEL = 'com.openfaas.scale.min';
+export const MIN_REPLICAS_LABEL = SCALE_LABELS.min;
 
 export function initialReplicas(labels: Record<string, string>, otherwise = 1): number {
-  const min = labels[MIN_REPLICAS_LABEL];
-  return min !== undefined && /^\d+$/.test(min) ? Number(min) : otherwise;
+  return minReplicasLabel(labels) ?? otherwise;
 }
 
 export interface LocalFunctionOptions {
@@ -34,6 +34,8 @@ export class LocalFunction {
   deployment: ValidDeployment;
   readonly createdAt: string;
   readonly logs: LogBuffer;
+  /** The env of the image the replicas run; read once per deploy, update and start. */
+  imageEnv: Readonly<Record<string, string>> = {};
   /** Undefined when the function cannot be started (its image left the store). */
   #launch: Launch | undefined;
   #desired: number;

@@ -18,9 +18,8 @@ import type {
   SecretStore,
 } from '../provider.ts';
 import { ensurePrivateDir, pathSegment } from './files.ts';
-import { readImage } from './image-store.ts';
-import { buildLaunch } from './launch.ts';
-import type { Launch } from './replica.ts';
+import { prepare } from './prepare.ts';
+import type { Prepared } from './prepare.ts';
 import { initialReplicas, LocalFunction } from './local-function.ts';
 import { DEFAULT_LOG_CAPACITY } from './log-buffer.ts';
 import { killOrphans } from './orphans.ts';
@@ -118,7 +117,7 @@ export class LocalProvider implements Provider {
       const fn = this.#newFunction(record);
       this.#functions.set(key(service, namespace), fn);
       try {
-        fn.rollout(await this.#prepare(fn, record.deployment), record.replicas);
+        this.#rollout(fn, await this.#prepare(fn, record.deployment), record.replicas);
       } catch (err) {
         this.#logger.error(`local provider: cannot start function ${service}.${namespace}`, err);
       }
@@ -141,9 +140,9 @@ export class LocalProvider implements Provider {
         replicas,
         createdAt: this.#now().toISOString(),
       });
-      const launch = await this.#prepare(fn, d);
+      const prepared = await this.#prepare(fn, d);
       this.#functions.set(k, fn);
-      fn.rollout(launch, replicas);
+      this.#rollout(fn, prepared, replicas);
       await this.#saveOrUndo(() => {
         this.#functions.delete(k);
         this.#track(fn.stop());
@@ -154,9 +153,9 @@ export class LocalProvider implements Provider {
   update(d: ValidDeployment): Promise<void> {
     return this.#serial(async () => {
       const fn = this.#get(d.service, d.namespace);
-      const launch = await this.#prepare(fn, d);
+      const prepared = await this.#prepare(fn, d);
       fn.deployment = d;
-      fn.rollout(launch, initialReplicas(d.labels, fn.desired));
+      this.#rollout(fn, prepared, initialReplicas(d.labels, fn.desired));
       await this.#save();
     });
   }
@@ -249,19 +248,15 @@ export class LocalProvider implements Provider {
     });
   }
 
-  /** Reads the image, checks the secrets and fills the function's secrets folder. */
-  async #prepare(fn: LocalFunction, d: ValidDeployment): Promise<Launch> {
-    const image = await readImage(this.#deps.storeDir, d.image);
-    await this.#secretFiles.assertKnown(d.namespace, d.secrets);
-    await this.#secretFiles.materialize(d.namespace, d.secrets, fn.secretsDir);
-    return buildLaunch({
-      nodePath: this.#deps.nodePath ?? process.execPath,
-      watchdogPath: this.#deps.watchdogPath,
-      baseEnv: this.#deps.baseEnv ?? {},
-      image,
-      deployment: d,
-      secretsDir: fn.secretsDir,
-    });
+  #prepare(fn: LocalFunction, d: ValidDeployment): Promise<Prepared> {
+    const { storeDir, nodePath = process.execPath, watchdogPath, baseEnv = {} } = this.#deps;
+    const deps = { storeDir, secretFiles: this.#secretFiles, nodePath, watchdogPath, baseEnv };
+    return prepare(deps, d, fn.secretsDir);
+  }
+
+  #rollout(fn: LocalFunction, prepared: Prepared, replicas: number): void {
+    fn.imageEnv = prepared.imageEnv;
+    fn.rollout(prepared.launch, replicas);
   }
 
   /** After a secret changed or went: every function using it gets its folder refreshed. */

@@ -1,7 +1,7 @@
 /**
  * What only the local provider promises: deployments survive a restart, a killed replica comes
- * back, secrets are owner-only files, stopped replicas leave no process behind, and the
- * environment a replica gets.
+ * back, secrets are owner-only files, stopped replicas leave no process behind (the environment
+ * a replica gets is in replica-env.test.ts).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -124,33 +124,6 @@ test('secrets are 0600 files in 0700 directories; so is the state file', async (
   assert.equal(mode(mounted), 0o700);
   assert.equal(mode(join(mounted, 'pw')), 0o600);
   assert.equal(readFileSync(join(mounted, 'pw'), 'utf8'), 'x');
-});
-
-test('replica env: envProcess and envVars override the image; ports and TMPDIR are the provider’s', async (t) => {
-  const h = await harness(t);
-  await writeImage(h.storeDir, 'envy', {
-    fprocess: 'cat',
-    env: { from_image: 'image', both: 'image', port: '9999' },
-  });
-  const p = await h.provider();
-  const d = deployment({
-    service: 'envy',
-    image: 'envy',
-    envProcess: 'env',
-    envVars: { both: 'deploy' },
-  });
-  await p.deploy(d);
-  await available(p, 'envy', 1);
-  const { text } = await invoke(p, 'envy');
-  const env = new Map(
-    text.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  assert.equal(env.get('from_image'), 'image');
-  assert.equal(env.get('both'), 'deploy');
-  assert.equal(env.get('fprocess'), 'env');
-  assert.equal(env.get('mode'), 'fork');
-  assert.equal(env.get('port'), '0');
-  assert.match(env.get('TMPDIR') ?? '', /replicas\/envy-[0-9a-f]+\/tmp$/);
 });
 
 test('errors name what is missing: the image and how to build it, the secret choices', async (t) => {
