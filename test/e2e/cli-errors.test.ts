@@ -4,13 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { ADMIN, freePort, startGateway, workDir } from './harness.ts';
+import { ADMIN, BASE_ENV, freePort, startGateway, workDir } from './harness.ts';
 
 const CLI = resolve('dist/faas.mjs');
 const faas = (cwd: string, args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [CLI, ...args], {
     cwd,
-    env: { PATH: process.env.PATH, OPENFAAS_CONFIG: join(cwd, 'cfg'), ...env },
+    env: { ...BASE_ENV, OPENFAAS_CONFIG: join(cwd, 'cfg'), ...env },
     encoding: 'utf8',
   });
 
@@ -82,7 +82,7 @@ test('401 suggests faas login; an unreachable gateway names the URL and npm star
   );
   const wrong = spawnSync(process.execPath, [CLI, 'login', '--password-stdin', '-g', url], {
     cwd: dir,
-    env: { PATH: process.env.PATH, OPENFAAS_CONFIG: join(dir, 'cfg') },
+    env: { ...BASE_ENV, OPENFAAS_CONFIG: join(dir, 'cfg') },
     input: `not-${ADMIN.password}`,
     encoding: 'utf8',
   });

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { writeImage } from '../../gateway/providers/local/index.ts';
-import { ADMIN, freePort, startGateway, workDir } from './harness.ts';
+import { ADMIN, BASE_ENV, freePort, startGateway, workDir } from './harness.ts';
 
 const CLI = resolve('dist/faas.mjs');
 
@@ -21,7 +21,7 @@ function faas(cwd: string, env: Record<string, string>, args: string[], stdin = 
   return new Promise((done) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd,
-      env: { PATH: process.env.PATH, ...env },
+      env: { ...BASE_ENV, ...env },
     });
     let stdout = '';
     let stderr = '';

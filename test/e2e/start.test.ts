@@ -9,14 +9,14 @@ import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import request from 'supertest';
 import { eventually } from '../watchdog/harness.ts';
-import { freePort, workDir } from './harness.ts';
+import { BASE_ENV, freePort, workDir } from './harness.ts';
 
 async function start(
   t: TestContext,
   env: Record<string, string>,
 ): Promise<{ output: () => string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['scripts/start.mjs'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { ...BASE_ENV, HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
