@@ -11,7 +11,7 @@ import type Docker from 'dockerode';
 import request from 'supertest';
 import { requireDocker, runContainer } from '../../support/docker.ts';
 import { until } from '../../support/poll.ts';
-import { cliIn } from './cli-harness.ts';
+import { cliIn } from '../cli-harness.ts';
 
 const REGISTRY = '127.0.0.1:5000';
 const unique = `${process.pid}-${Date.now().toString(36)}`;

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { pushBlocker, registryAnswers } from '../../../cli/commands/push.ts';
-import { cliIn } from './cli-harness.ts';
+import { cliIn } from '../cli-harness.ts';
 
 const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 
