@@ -1,7 +1,7 @@
 /** The CLI's failures: one clear line on stderr, a non-zero exit, no stack trace by default. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { ADMIN, BASE_ENV, freePort, startGateway, workDir } from './harness.ts';
@@ -47,6 +47,20 @@ test('stack file and build mistakes name the file, the line and the fix', (t) =>
   }
   const debug = faas(dir, ['build'], { FAAS_DEBUG: '1' });
   assert.match(debug.stderr, /\n\s+at /, 'FAAS_DEBUG=1 shows the stack');
+});
+
+test('faas new refuses a name the stack file has, in one line, with a non-zero exit', (t) => {
+  const dir = workDir(t);
+  const stack = 'provider: {name: openfaas}\nfunctions:\n  echo: {image: e}\nconfiguration: {}\n';
+  writeFileSync(join(dir, 'stack.yml'), stack);
+  const r = faas(dir, ['new', 'echo', '--lang', 'bash', '--append', 'stack.yml']);
+  assert.equal(r.status, 1);
+  assert.equal(
+    r.stderr,
+    'Error: function echo already exists in stack.yml: choose another name, or remove it from stack.yml first\n',
+  );
+  assert.equal(readFileSync(join(dir, 'stack.yml'), 'utf8'), stack);
+  assert.equal(existsSync(join(dir, 'echo')), false);
 });
 
 test('a failed build shows the last lines of its output', (t) => {

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { writeImage } from '../../gateway/providers/local/index.ts';
@@ -148,10 +149,16 @@ test('new → up → invoke → list → remove, from a template, against the re
   const run = (args: string[], stdin?: string) => faas(dir, env, args, stdin);
   assert.equal((await run(['login', '--password-stdin'], ADMIN.password)).code, 0);
 
-  const created = await run(['new', 'hello', '--lang', 'node-http']);
+  // the README's example, run where a stack.yml already exists, as in the repository's root
+  copyFileSync('stack.yml', join(dir, 'stack.yml'));
+  const readme = /^npm run faas -- (new .*) && npm run faas -- (up .*)$/m.exec(
+    readFileSync('README.md', 'utf8'),
+  );
+  assert.ok(readme, 'README shows `npm run faas -- new … && npm run faas -- up …`');
+  const created = await run(readme[1]!.split(' '));
   assert.equal(created.code, 0, created.stderr);
-  assert.match(created.stdout, /Function created in folder: hello/);
-  const up = await run(['up', '--skip-push']);
+  assert.match(created.stdout, /Function created in folder: hello\nStack file written: hello\.yml/);
+  const up = await run([...readme[2]!.split(' '), '--skip-push']);
   assert.equal(up.code, 0, up.stderr);
   assert.match(up.stdout, /built hello:latest into the local image store/);
   assert.match(up.stdout, /Deployed\. 202 Accepted\./);
