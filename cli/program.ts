@@ -8,6 +8,7 @@ import { deployFromStack } from './commands/stack-deploy.ts';
 import { registerFunctionCommands } from './commands/functions.ts';
 import { registerInvokeCommands } from './commands/invoke.ts';
 import { registerLoginCommands } from './commands/login.ts';
+import { registerLogsCommand } from './commands/logs.ts';
 import { registerPushCommand } from './commands/push.ts';
 import { registerSecretCommands } from './commands/secret.ts';
 import { registerSwarmCommands } from './commands/swarm.ts';
@@ -22,6 +23,7 @@ export function createProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run faas --help for the commands)');
   registerFunctionCommands(program, ctx);
   registerInvokeCommands(program, ctx);
+  registerLogsCommand(program, ctx);
   registerSecretCommands(program, ctx);
   registerLoginCommands(program, ctx);
   registerDeployFromFlags(program, ctx, (o) => deployFromStack(ctx, o));

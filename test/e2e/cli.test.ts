@@ -8,6 +8,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { writeImage } from '../../gateway/providers/local/index.ts';
+import { eventually } from '../watchdog/harness.ts';
 import { ADMIN, BASE_ENV, freePort, startGateway, workDir } from './harness.ts';
 
 const CLI = resolve('dist/faas.mjs');
@@ -107,8 +108,7 @@ test('login, deploy, list, describe, invoke, logs, secrets, remove', async (t) =
   assert.match(describe.stdout, /Invocations:\s+1\n/);
   assert.match(describe.stdout, /Available replicas:\s+1\n/);
 
-  const logs = await run(['logs', 'greet', '--tail', '50']);
-  assert.match(logs.stdout, /greet \(.+\) .*Forking fprocess\./);
+  await checkLogs(dir, env);
 
   await run(['secret', 'update', 'api-key', '--from-literal', 'k-456']);
   assert.equal((await run(['invoke', 'greet'], 'again')).stdout, 'hello again (k-456)\n');
@@ -121,6 +121,59 @@ test('login, deploy, list, describe, invoke, logs, secrets, remove', async (t) =
   const removeAgain = await run(['remove', 'greet']);
   assert.match(removeAgain.stderr, /No existing function to remove: greet/);
 });
+
+/** faas-cli's logs flags against the real gateway: --tail is follow, --lines is tail, --since. */
+async function checkLogs(dir: string, env: Record<string, string>): Promise<void> {
+  const run = (args: string[], stdin?: string) => faas(dir, env, args, stdin);
+  const logs = await run(['logs', 'greet', '--tail=false', '--lines', '50']);
+  assert.equal(logs.code, 0, logs.stderr);
+  assert.match(logs.stdout, /greet \(.+\) .*Forking fprocess\./);
+  const lines = (r: Run): string[] => r.stdout.split('\n').filter(Boolean);
+  assert.ok(lines(logs).length > 1);
+  assert.equal(lines(await run(['logs', 'greet', '--tail=false', '--lines', '1'])).length, 1);
+  assert.deepEqual(
+    lines(await run(['logs', 'greet', '--tail=false', '--since', '1h'])),
+    lines(logs),
+  );
+  const future = new Date(Date.now() + 3_600_000).toISOString();
+  const none = await run([
+    'logs',
+    'greet',
+    '--tail=false',
+    '--since-time',
+    future,
+    '--since',
+    '1h',
+  ]);
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(none.stdout, '', '--since-time wins over --since');
+
+  const debug = await faas(dir, { ...env, FAAS_DEBUG: '1' }, [
+    'logs',
+    'greet',
+    '--tail=false',
+    '--lines',
+    '2',
+  ]);
+  assert.match(
+    debug.stderr,
+    /GET http:\/\/127\.0\.0\.1:\d+\/system\/logs\?name=greet&follow=false&tail=2 /,
+  );
+
+  // --tail defaults to true: the stream stays open and shows the next call's lines
+  const follow = spawn(process.execPath, [CLI, 'logs', 'greet'], { env: { ...BASE_ENV, ...env } });
+  let followed = '';
+  follow.stdout.on('data', (c: Buffer) => (followed += c.toString()));
+  const forks = (): number => followed.split('Forking fprocess.').length - 1;
+  try {
+    await eventually(() => forks() > 0, 5000);
+    const before = forks();
+    await run(['invoke', 'greet'], 'again');
+    await eventually(() => forks() > before, 5000);
+  } finally {
+    follow.kill();
+  }
+}
 
 test('failures are one line on stderr with a non-zero exit', async (t) => {
   const dir = workDir(t);
