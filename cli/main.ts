@@ -4,7 +4,7 @@
  */
 import { CommanderError } from 'commander';
 import type { CliContext } from './context.ts';
-import { CliError } from './errors.ts';
+import { CliError, failureLine } from './errors.ts';
 import { createProgram } from './program.ts';
 
 async function readStdin(): Promise<Buffer> {
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode; // commander already printed why
     if (process.env.FAAS_DEBUG === '1')
       ctx.err(`${err instanceof Error ? err.stack : String(err)}\n`);
-    else ctx.err(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+    else ctx.err(`${failureLine(err)}\n`);
     return err instanceof CliError ? err.exitCode : 1;
   }
 }

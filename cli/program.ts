@@ -1,6 +1,7 @@
 /** The `faas` command tree: faas-cli's verbs and flags (CONTRACT §5.2). */
 import { Command } from 'commander';
 import { VERSION } from './context.ts';
+import { commanderLine } from './errors.ts';
 import type { CliContext } from './context.ts';
 import { registerBuildCommands } from './commands/build.ts';
 import { registerDeployFromFlags } from './commands/deploy.ts';
@@ -19,8 +20,12 @@ export function createProgram(ctx: CliContext): Command {
     .description('faas: deploy and call functions on a faas or OpenFaaS gateway')
     .version(VERSION, '--cli-version')
     .exitOverride()
-    .configureOutput({ writeOut: ctx.out, writeErr: ctx.err })
-    .showHelpAfterError('(run faas --help for the commands)');
+    // one line per failure, as for every other error (main.ts); --help is there to ask for help
+    .configureOutput({
+      writeOut: ctx.out,
+      writeErr: ctx.err,
+      outputError: (text, write) => write(commanderLine(text)),
+    });
   registerFunctionCommands(program, ctx);
   registerInvokeCommands(program, ctx);
   registerLogsCommand(program, ctx);

@@ -49,6 +49,23 @@ test('stack file and build mistakes name the file, the line and the fix', (t) =>
   assert.match(debug.stderr, /\n\s+at /, 'FAAS_DEBUG=1 shows the stack');
 });
 
+test('a stack file with several problems: the first, and how many more, on one line', (t) => {
+  const dir = workDir(t);
+  writeFileSync(
+    join(dir, 'stack.yml'),
+    'version: 3\nprovider: {name: openfaas}\nfunctions:\n  a: {labels: [x]}\n',
+  );
+  const r = faas(dir, ['deploy']);
+  assert.equal(r.status, 1);
+  assert.equal(
+    r.stderr,
+    'Error: stack.yml:1: version must be 1.0, was "3" (and 2 more; FAAS_DEBUG=1 lists all)\n',
+  );
+  const all = faas(dir, ['deploy'], { FAAS_DEBUG: '1' });
+  assert.match(all.stderr, /stack\.yml:4: functions\.a\.image is required/);
+  assert.match(all.stderr, /stack\.yml:4: functions\.a\.labels must be a map of strings/);
+});
+
 test('faas new refuses a name the stack file has, in one line, with a non-zero exit', (t) => {
   const dir = workDir(t);
   const stack = 'provider: {name: openfaas}\nfunctions:\n  echo: {image: e}\nconfiguration: {}\n';

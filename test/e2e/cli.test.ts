@@ -186,9 +186,20 @@ test('failures are one line on stderr with a non-zero exit', async (t) => {
   );
   const half = await faas(dir, env, ['deploy', '--image', 'x']);
   assert.match(half.stderr, /needs both --image and --name/);
-  const unknown = await faas(dir, env, ['frobnicate']);
-  assert.notEqual(unknown.code, 0);
-  assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+  const usage: [string[], string][] = [
+    [['frobnicate'], "Error: unknown command 'frobnicate'\n"],
+    [['list', '--gatewy', 'x'], "Error: unknown option '--gatewy' (Did you mean --gateway?)\n"],
+    [['new', 'x'], "Error: required option '--lang <template>' not specified\n"],
+    [
+      ['logs', 'greet', '--tail', '50'],
+      "Error: option '-t, --tail [bool]' argument '50' is invalid. Use true or false (for the last N lines: --lines N).\n",
+    ],
+  ];
+  for (const [args, stderr] of usage) {
+    const r = await faas(dir, env, args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.equal(r.stderr, stderr, 'one line, no help hint');
+  }
 });
 
 test('new → up → invoke → list → remove, from a template, against the real gateway', async (t) => {
