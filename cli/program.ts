@@ -20,11 +20,13 @@ export function createProgram(ctx: CliContext): Command {
     .description('faas: deploy and call functions on a faas or OpenFaaS gateway')
     .version(VERSION, '--cli-version')
     .exitOverride()
-    // one line per failure, as for every other error (main.ts); --help is there to ask for help
     .configureOutput({
       writeOut: ctx.out,
-      writeErr: ctx.err,
-      outputError: (text, write) => write(commanderLine(text)),
+      // commander writes here only the help of `faas` or `faas secret` run without a
+      // subcommand: faas-cli prints that on stdout and succeeds (main.ts exits 0 for it)
+      writeErr: ctx.out,
+      // one line per failure, as for every other error (main.ts), without a help hint
+      outputError: (text) => ctx.err(commanderLine(text)),
     });
   registerFunctionCommands(program, ctx);
   registerInvokeCommands(program, ctx);

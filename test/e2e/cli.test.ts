@@ -188,6 +188,7 @@ test('failures are one line on stderr with a non-zero exit', async (t) => {
   assert.match(half.stderr, /needs both --image and --name/);
   const usage: [string[], string][] = [
     [['frobnicate'], "Error: unknown command 'frobnicate'\n"],
+    [['lst'], "Error: unknown command 'lst' (Did you mean one of list, ls?)\n"],
     [['list', '--gatewy', 'x'], "Error: unknown option '--gatewy' (Did you mean --gateway?)\n"],
     [['new', 'x'], "Error: required option '--lang <template>' not specified\n"],
     [
@@ -199,6 +200,12 @@ test('failures are one line on stderr with a non-zero exit', async (t) => {
     const r = await faas(dir, env, args);
     assert.equal(r.code, 1, args.join(' '));
     assert.equal(r.stderr, stderr, 'one line, no help hint');
+  }
+  // a command with subcommands run alone is a request for its help, as with faas-cli
+  for (const args of [[], ['secret']]) {
+    const help = await faas(dir, env, args);
+    assert.deepEqual([help.code, help.stderr], [0, ''], args.join(' '));
+    assert.match(help.stdout, /^Usage: faas /);
   }
 });
 
