@@ -91,27 +91,33 @@ export function readFunction(
     limits: at(f, 'limits', (e) => readResources(r, e, `${path}.limits`)),
     requests: at(f, 'requests', (e) => readResources(r, e, `${path}.requests`)),
   });
-  checkRequired(r, spec, path);
+  if (!spec.image) r.problem(spec.line, `${path}.image is required (deploy needs an image name)`);
+  ignored.push(...buildIgnored(r, f, spec, path));
+  return spec;
+}
+
+/** The function's keys, set to something, that faas build does not act on. */
+function buildIgnored(
+  r: YamlReader,
+  f: Map<string, Entry>,
+  spec: FunctionSpec,
+  path: string,
+): BuildIgnoredKey[] {
   const set = {
     build_options: spec.buildOptions.length > 0,
     build_secrets: Object.keys(spec.buildSecrets).length > 0,
     platforms: Boolean(spec.platforms),
   };
-  for (const [key, isSet] of Object.entries(set)) {
+  return Object.entries(set).flatMap(([key, isSet]) => {
     const line = f.get(key)?.line;
-    if (isSet && line !== undefined)
-      ignored.push({ function: name, warning: notForBuild(r, line, `${path}.${key}`) });
-  }
-  return spec;
+    if (!isSet || line === undefined) return [];
+    return [{ function: spec.name, warning: notForBuild(r, line, `${path}.${key}`) }];
+  });
 }
 
 /** The warning for a key that faas build parses but does not act on. */
 export function notForBuild(r: YamlReader, line: number, path: string): string {
   return `${r.file}:${line}: ${path} is not supported by faas build (ignored)`;
-}
-
-function checkRequired(r: YamlReader, spec: FunctionSpec, path: string): void {
-  if (!spec.image) r.problem(spec.line, `${path}.image is required (deploy needs an image name)`);
 }
 
 function readNamespace(r: YamlReader, entry: Entry, path: string): string | undefined {
