@@ -2,7 +2,7 @@
  * Credentials from `faas login`, kept where and how faas-cli keeps them
  * (`~/.openfaas/config.yml`, or `$OPENFAAS_CONFIG/config.yml`) so both CLIs share a login.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 
@@ -40,5 +40,9 @@ export async function saveLogin(
   const auths = (await readAuths(dir)).filter((a) => a.gateway !== gateway);
   auths.push({ gateway, auth: 'basic', token });
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeFile(configFile(dir), stringify({ auths }), { mode: 0o600 });
+  // a fresh file renamed over the old one: writeFile's mode applies only to a file it creates,
+  // and an existing 0644 config.yml must not keep a token world-readable
+  const fresh = `${configFile(dir)}.${process.pid}.tmp`;
+  await writeFile(fresh, stringify({ auths }), { mode: 0o600 });
+  await rename(fresh, configFile(dir));
 }

@@ -4,7 +4,7 @@
  */
 import { CommanderError } from 'commander';
 import type { CliContext } from './context.ts';
-import { CliError } from './errors.ts';
+import { CliError, failureLine } from './errors.ts';
 import { createProgram } from './program.ts';
 
 async function readStdin(): Promise<Buffer> {
@@ -26,10 +26,11 @@ async function main(): Promise<number> {
     await createProgram(ctx).parseAsync(process.argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode; // commander already printed why
+    // commander already printed why; 'commander.help' is the help of a command run alone
+    if (err instanceof CommanderError) return err.code === 'commander.help' ? 0 : err.exitCode;
     if (process.env.FAAS_DEBUG === '1')
       ctx.err(`${err instanceof Error ? err.stack : String(err)}\n`);
-    else ctx.err(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+    else ctx.err(`${failureLine(err)}\n`);
     return err instanceof CliError ? err.exitCode : 1;
   }
 }

@@ -1,10 +1,9 @@
-/** invoke and logs: calling a function and reading its output. */
+/** invoke: calling a function with stdin as the body. */
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { clientFor, collect, keyValues } from '../context.ts';
 import type { CliContext } from '../context.ts';
 import { VERSION } from '../context.ts';
-import { parseDuration } from '../../watchdog/duration.ts';
 
 interface InvokeOptions {
   gateway?: string;
@@ -52,32 +51,4 @@ export function registerInvokeCommands(program: Command, ctx: CliContext): void 
       }
       ctx.out(text.toString('utf8'));
     });
-
-  program
-    .command('logs <name>')
-    .description("print a function's logs")
-    .option('-g, --gateway <url>', 'gateway URL')
-    .option('--follow', 'keep printing new lines', false)
-    .option('--tail <n>', 'only the last n lines')
-    .option('--since <duration>', 'only lines newer than this (e.g. 5m)')
-    .action(
-      async (
-        name: string,
-        o: { gateway?: string; follow: boolean; tail?: string; since?: string },
-      ) => {
-        const q = new URLSearchParams({ name, follow: String(o.follow) });
-        if (o.tail !== undefined) q.set('tail', o.tail);
-        if (o.since !== undefined) {
-          const ms = parseDuration(o.since);
-          if (ms === undefined)
-            throw new CliError(
-              `--since ${JSON.stringify(o.since)} is not a duration (e.g. 30s, 5m)`,
-            );
-          q.set('since', new Date(Date.now() - ms).toISOString());
-        }
-        for await (const line of (await clientFor(ctx, o.gateway)).logs(q)) {
-          ctx.out(`${line.timestamp} ${line.name} (${line.instance}) ${line.text}\n`);
-        }
-      },
-    );
 }

@@ -15,11 +15,14 @@ export interface StackFlags {
   regex?: string;
 }
 
+/** A stack file, loaded once, and the functions --filter/--regex picked from it. */
+export interface StackSelection {
+  readonly loaded: LoadedStack;
+  readonly functions: FunctionSpec[];
+}
+
 /** Loads the stack file, prints its warnings, and picks the functions --filter/--regex name. */
-export async function stackFunctions(
-  ctx: CliContext,
-  o: StackFlags,
-): Promise<{ loaded: LoadedStack; functions: FunctionSpec[] }> {
+export async function stackFunctions(ctx: CliContext, o: StackFlags): Promise<StackSelection> {
   const loaded = await loadStack({ file: o.yaml, cwd: ctx.cwd, env: ctx.env });
   for (const w of loaded.warnings) ctx.err(`Warning: ${w}\n`);
   return {
@@ -49,8 +52,13 @@ export function toDeployment(fn: FunctionSpec): FunctionDeployment {
   return d;
 }
 
-export async function deployFromStack(ctx: CliContext, o: DeployFlags & StackFlags): Promise<void> {
-  const { loaded, functions } = await stackFunctions(ctx, o);
+/** Deploys the selected functions; `up` passes the selection it built, so it loads once. */
+export async function deployFromStack(
+  ctx: CliContext,
+  o: DeployFlags & StackFlags,
+  selection?: StackSelection,
+): Promise<void> {
+  const { loaded, functions } = selection ?? (await stackFunctions(ctx, o));
   await deployAll(
     ctx,
     functions.map((fn) => applyFlags(toDeployment(fn), o)),

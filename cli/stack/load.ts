@@ -48,6 +48,7 @@ export async function loadStack(opts: LoadOptions): Promise<LoadedStack> {
     file,
     stack: { ...parsed.stack, functions: merged.functions },
     warnings: [...parsed.warnings, ...merged.warnings],
+    buildIgnored: parsed.buildIgnored,
   };
 }
 

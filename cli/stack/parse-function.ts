@@ -1,12 +1,9 @@
 /**
  * Checks one entry of `functions:` and builds its FunctionSpec.
  *
- * What must be present:
- * - `image`, always: deploy sends it, and faas-cli requires it too.
- * - A function that is built (`skip_build` absent or false) needs `lang` (the template) and
- *   `handler` (the folder): there is nothing to build without both.
- * - A prebuilt image (`skip_build: true`) needs neither; but when it names a `lang`, it must name
- *   the `handler` too, so that removing `skip_build` later gives a buildable function.
+ * What must be present: `image`, always (deploy sends it, and faas-cli requires it too). `lang`
+ * and `handler` are needed only to build (build-check.ts), so `faas deploy` takes a stack that
+ * only names images, as faas-cli does.
  *
  * @module
  */
@@ -19,7 +16,7 @@ import {
   readStringList,
   readStringMap,
 } from './fields.ts';
-import type { FunctionResources, FunctionSpec } from './types.ts';
+import type { BuildIgnoredKey, FunctionResources, FunctionSpec } from './types.ts';
 import type { Entry, YamlReader } from './yaml-reader.ts';
 
 export const FUNCTION_KEYS = [
@@ -46,8 +43,15 @@ export const FUNCTION_KEYS = [
 
 const RESOURCE_KEYS = ['memory', 'cpu'] as const;
 
-/** The spec for `functions.<entry.key>`, or undefined when the entry is not a map. */
-export function readFunction(r: YamlReader, entry: Entry): FunctionSpec | undefined {
+/**
+ * The spec for `functions.<entry.key>`, or undefined when the entry is not a map. Keys that
+ * `faas build` does not act on are added to `ignored`.
+ */
+export function readFunction(
+  r: YamlReader,
+  entry: Entry,
+  ignored: BuildIgnoredKey[],
+): FunctionSpec | undefined {
   const name = entry.key;
   const path = `functions.${name}`;
   const invalidName = nameProblem(name);
@@ -87,21 +91,33 @@ export function readFunction(r: YamlReader, entry: Entry): FunctionSpec | undefi
     limits: at(f, 'limits', (e) => readResources(r, e, `${path}.limits`)),
     requests: at(f, 'requests', (e) => readResources(r, e, `${path}.requests`)),
   });
-  checkRequired(r, spec, path);
+  if (!spec.image) r.problem(spec.line, `${path}.image is required (deploy needs an image name)`);
+  ignored.push(...buildIgnored(r, f, spec, path));
   return spec;
 }
 
-function checkRequired(r: YamlReader, spec: FunctionSpec, path: string): void {
-  if (!spec.image) r.problem(spec.line, `${path}.image is required (deploy needs an image name)`);
-  if (spec.skipBuild) {
-    if (spec.lang && !spec.handler) {
-      r.problem(spec.line, `${path}.handler is required when lang is set (the handler folder)`);
-    }
-    return;
-  }
-  const fix = 'or set skip_build: true to deploy a prebuilt image';
-  if (!spec.lang) r.problem(spec.line, `${path}.lang is required to build it (${fix})`);
-  if (!spec.handler) r.problem(spec.line, `${path}.handler is required to build it (${fix})`);
+/** The function's keys, set to something, that faas build does not act on. */
+function buildIgnored(
+  r: YamlReader,
+  f: Map<string, Entry>,
+  spec: FunctionSpec,
+  path: string,
+): BuildIgnoredKey[] {
+  const set = {
+    build_options: spec.buildOptions.length > 0,
+    build_secrets: Object.keys(spec.buildSecrets).length > 0,
+    platforms: Boolean(spec.platforms),
+  };
+  return Object.entries(set).flatMap(([key, isSet]) => {
+    const line = f.get(key)?.line;
+    if (!isSet || line === undefined) return [];
+    return [{ function: spec.name, warning: notForBuild(r, line, `${path}.${key}`) }];
+  });
+}
+
+/** The warning for a key that faas build parses but does not act on. */
+export function notForBuild(r: YamlReader, line: number, path: string): string {
+  return `${r.file}:${line}: ${path} is not supported by faas build (ignored)`;
 }
 
 function readNamespace(r: YamlReader, entry: Entry, path: string): string | undefined {

@@ -10,8 +10,9 @@
  *
  * Rules beyond the types: `version`, when given, is `1.0`; `provider.name` is `openfaas` (2017's
  * `faas` is accepted with a warning); `provider.network` (2017, Swarm) is accepted and ignored;
- * `functions` is required and may be empty; function names are DNS labels. Which of image, lang
- * and handler a function needs is decided in parse-function.ts. Values of environment, labels,
+ * `functions` is required and may be empty; function names are DNS labels; each function needs
+ * an `image` (lang and handler only to build: build-check.ts). Keys faas build parses but does
+ * not act on come back in `buildIgnored`, for the build commands to warn about. Values of environment, labels,
  * annotations, build_args and build_secrets may be numbers or booleans, taken as the text
  * written (`write_debug: true` is `"true"`), as faas-cli does; see yaml-reader.ts.
  *
@@ -23,8 +24,9 @@
 import { StackError } from './errors.ts';
 import { envsubst } from './envsubst.ts';
 import { byKey, readSection, readString, readStringList } from './fields.ts';
-import { at, readFunction } from './parse-function.ts';
+import { at, notForBuild, readFunction } from './parse-function.ts';
 import type {
+  BuildIgnoredKey,
   Env,
   FunctionSpec,
   ParsedStack,
@@ -52,11 +54,12 @@ export function parseStack(text: string, file: string, env: Env): ParsedStack {
   const top = byKey(r, entries, '', TOP_KEYS);
   const version = at(top, 'version', (e) => readVersion(r, e));
   const provider = readProvider(r, top.get('provider'));
-  const functions = readFunctions(r, top.get('functions'));
-  const configuration = readConfiguration(r, top.get('configuration'));
+  const buildIgnored: BuildIgnoredKey[] = [];
+  const functions = readFunctions(r, top.get('functions'), buildIgnored);
+  const configuration = readConfiguration(r, top.get('configuration'), buildIgnored);
   if (r.problems.length > 0) throw new StackError('STACK_INVALID', r.problems);
   const stack = { provider, functions, configuration, ...(version ? { version } : {}) };
-  return { stack, warnings: [...yamlWarnings, ...r.warnings] };
+  return { stack, warnings: [...yamlWarnings, ...r.warnings], buildIgnored };
 }
 
 function readVersion(r: YamlReader, entry: Entry): string | undefined {
@@ -87,7 +90,11 @@ function readProvider(r: YamlReader, entry: Entry | undefined): StackProvider {
   return gateway ? { ...provider, gateway } : provider;
 }
 
-function readFunctions(r: YamlReader, entry: Entry | undefined): FunctionSpec[] {
+function readFunctions(
+  r: YamlReader,
+  entry: Entry | undefined,
+  ignored: BuildIgnoredKey[],
+): FunctionSpec[] {
   if (entry === undefined) {
     r.problem(1, 'functions is required (a map from function name to its settings)');
     return [];
@@ -98,16 +105,29 @@ function readFunctions(r: YamlReader, entry: Entry | undefined): FunctionSpec[] 
     r.problem(entry.line, 'functions must be a map from function name to its settings');
     return [];
   }
-  return entries.flatMap((e) => readFunction(r, e) ?? []);
+  return entries.flatMap((e) => readFunction(r, e, ignored) ?? []);
 }
 
-function readConfiguration(r: YamlReader, entry: Entry | undefined): StackConfiguration {
+function readConfiguration(
+  r: YamlReader,
+  entry: Entry | undefined,
+  ignored: BuildIgnoredKey[],
+): StackConfiguration {
   const configuration: StackConfiguration = { templates: [], copy: [] };
   if (entry === undefined) return configuration;
   const c = readSection(r, entry, 'configuration', CONFIGURATION_KEYS);
   if (c === undefined) return configuration;
   const copy = at(c, 'copy', (e) => readStringList(r, e, 'configuration.copy')) ?? [];
   const templates = at(c, 'templates', (e) => readTemplates(r, e)) ?? [];
+  // faas build uses the templates it has (./template, then the built-in ones) and copies nothing
+  for (const [key, list] of [
+    ['templates', templates],
+    ['copy', copy],
+  ] as const) {
+    const line = c.get(key)?.line;
+    if (list.length > 0 && line !== undefined)
+      ignored.push({ warning: notForBuild(r, line, `configuration.${key}`) });
+  }
   return { templates, copy };
 }
 

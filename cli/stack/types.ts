@@ -79,11 +79,24 @@ export type Stack = {
   configuration: StackConfiguration;
 };
 
+/**
+ * A key that `faas build` reads past (configuration.templates, build_options, ...): a warning
+ * for the commands that build, not for deploy, which has no use for it anyway.
+ */
+export type BuildIgnoredKey = {
+  /** The function it belongs to; absent for `configuration:` keys, which concern every build. */
+  function?: string;
+  /** `FILE:LINE: path is not supported by faas build (ignored)`, ready to print. */
+  warning: string;
+};
+
 /** What `parseStack` returns: the stack and the warnings (unknown keys, legacy values). */
 export type ParsedStack = {
   stack: Stack;
   /** Each `FILE:LINE: text`, ready to print. */
   warnings: string[];
+  /** The functions' keys in file order, then configuration's. */
+  buildIgnored: BuildIgnoredKey[];
 };
 
 /** The process environment, injected so that parsing stays pure. */

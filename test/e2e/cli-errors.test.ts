@@ -1,16 +1,16 @@
 /** The CLI's failures: one clear line on stderr, a non-zero exit, no stack trace by default. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { ADMIN, freePort, startGateway, workDir } from './harness.ts';
+import { ADMIN, BASE_ENV, freePort, startGateway, workDir } from './harness.ts';
 
 const CLI = resolve('dist/faas.mjs');
 const faas = (cwd: string, args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [CLI, ...args], {
     cwd,
-    env: { PATH: process.env.PATH, OPENFAAS_CONFIG: join(cwd, 'cfg'), ...env },
+    env: { ...BASE_ENV, OPENFAAS_CONFIG: join(cwd, 'cfg'), ...env },
     encoding: 'utf8',
   });
 
@@ -49,6 +49,37 @@ test('stack file and build mistakes name the file, the line and the fix', (t) =>
   assert.match(debug.stderr, /\n\s+at /, 'FAAS_DEBUG=1 shows the stack');
 });
 
+test('a stack file with several problems: the first, and how many more, on one line', (t) => {
+  const dir = workDir(t);
+  writeFileSync(
+    join(dir, 'stack.yml'),
+    'version: 3\nprovider: {name: openfaas}\nfunctions:\n  a: {labels: [x]}\n',
+  );
+  const r = faas(dir, ['deploy']);
+  assert.equal(r.status, 1);
+  assert.equal(
+    r.stderr,
+    'Error: stack.yml:1: version must be 1.0, was "3" (and 2 more; FAAS_DEBUG=1 lists all)\n',
+  );
+  const all = faas(dir, ['deploy'], { FAAS_DEBUG: '1' });
+  assert.match(all.stderr, /stack\.yml:4: functions\.a\.image is required/);
+  assert.match(all.stderr, /stack\.yml:4: functions\.a\.labels must be a map of strings/);
+});
+
+test('faas new refuses a name the stack file has, in one line, with a non-zero exit', (t) => {
+  const dir = workDir(t);
+  const stack = 'provider: {name: openfaas}\nfunctions:\n  echo: {image: e}\nconfiguration: {}\n';
+  writeFileSync(join(dir, 'stack.yml'), stack);
+  const r = faas(dir, ['new', 'echo', '--lang', 'bash', '--append', 'stack.yml']);
+  assert.equal(r.status, 1);
+  assert.equal(
+    r.stderr,
+    'Error: function echo already exists in stack.yml: choose another name, or remove it from stack.yml first\n',
+  );
+  assert.equal(readFileSync(join(dir, 'stack.yml'), 'utf8'), stack);
+  assert.equal(existsSync(join(dir, 'echo')), false);
+});
+
 test('a failed build shows the last lines of its output', (t) => {
   const dir = workDir(t);
   mkdirSync(join(dir, 'fn'));
@@ -82,7 +113,7 @@ test('401 suggests faas login; an unreachable gateway names the URL and npm star
   );
   const wrong = spawnSync(process.execPath, [CLI, 'login', '--password-stdin', '-g', url], {
     cwd: dir,
-    env: { PATH: process.env.PATH, OPENFAAS_CONFIG: join(dir, 'cfg') },
+    env: { ...BASE_ENV, OPENFAAS_CONFIG: join(dir, 'cfg') },
     input: `not-${ADMIN.password}`,
     encoding: 'utf8',
   });

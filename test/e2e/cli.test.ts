@@ -4,10 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { writeImage } from '../../gateway/providers/local/index.ts';
-import { ADMIN, freePort, startGateway, workDir } from './harness.ts';
+import { eventually } from '../watchdog/harness.ts';
+import { ADMIN, BASE_ENV, freePort, startGateway, workDir } from './harness.ts';
 
 const CLI = resolve('dist/faas.mjs');
 
@@ -21,7 +23,7 @@ function faas(cwd: string, env: Record<string, string>, args: string[], stdin = 
   return new Promise((done) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd,
-      env: { PATH: process.env.PATH, ...env },
+      env: { ...BASE_ENV, ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -106,8 +108,7 @@ test('login, deploy, list, describe, invoke, logs, secrets, remove', async (t) =
   assert.match(describe.stdout, /Invocations:\s+1\n/);
   assert.match(describe.stdout, /Available replicas:\s+1\n/);
 
-  const logs = await run(['logs', 'greet', '--tail', '50']);
-  assert.match(logs.stdout, /greet \(.+\) .*Forking fprocess\./);
+  await checkLogs(dir, env);
 
   await run(['secret', 'update', 'api-key', '--from-literal', 'k-456']);
   assert.equal((await run(['invoke', 'greet'], 'again')).stdout, 'hello again (k-456)\n');
@@ -121,6 +122,59 @@ test('login, deploy, list, describe, invoke, logs, secrets, remove', async (t) =
   assert.match(removeAgain.stderr, /No existing function to remove: greet/);
 });
 
+/** faas-cli's logs flags against the real gateway: --tail is follow, --lines is tail, --since. */
+async function checkLogs(dir: string, env: Record<string, string>): Promise<void> {
+  const run = (args: string[], stdin?: string) => faas(dir, env, args, stdin);
+  const logs = await run(['logs', 'greet', '--tail=false', '--lines', '50']);
+  assert.equal(logs.code, 0, logs.stderr);
+  assert.match(logs.stdout, /greet \(.+\) .*Forking fprocess\./);
+  const lines = (r: Run): string[] => r.stdout.split('\n').filter(Boolean);
+  assert.ok(lines(logs).length > 1);
+  assert.equal(lines(await run(['logs', 'greet', '--tail=false', '--lines', '1'])).length, 1);
+  assert.deepEqual(
+    lines(await run(['logs', 'greet', '--tail=false', '--since', '1h'])),
+    lines(logs),
+  );
+  const future = new Date(Date.now() + 3_600_000).toISOString();
+  const none = await run([
+    'logs',
+    'greet',
+    '--tail=false',
+    '--since-time',
+    future,
+    '--since',
+    '1h',
+  ]);
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(none.stdout, '', '--since-time wins over --since');
+
+  const debug = await faas(dir, { ...env, FAAS_DEBUG: '1' }, [
+    'logs',
+    'greet',
+    '--tail=false',
+    '--lines',
+    '2',
+  ]);
+  assert.match(
+    debug.stderr,
+    /GET http:\/\/127\.0\.0\.1:\d+\/system\/logs\?name=greet&follow=false&tail=2 /,
+  );
+
+  // --tail defaults to true: the stream stays open and shows the next call's lines
+  const follow = spawn(process.execPath, [CLI, 'logs', 'greet'], { env: { ...BASE_ENV, ...env } });
+  let followed = '';
+  follow.stdout.on('data', (c: Buffer) => (followed += c.toString()));
+  const forks = (): number => followed.split('Forking fprocess.').length - 1;
+  try {
+    await eventually(() => forks() > 0, 5000);
+    const before = forks();
+    await run(['invoke', 'greet'], 'again');
+    await eventually(() => forks() > before, 5000);
+  } finally {
+    follow.kill();
+  }
+}
+
 test('failures are one line on stderr with a non-zero exit', async (t) => {
   const dir = workDir(t);
   const env = { OPENFAAS_URL: 'http://127.0.0.1:1', OPENFAAS_CONFIG: join(dir, 'cfg') };
@@ -132,9 +186,27 @@ test('failures are one line on stderr with a non-zero exit', async (t) => {
   );
   const half = await faas(dir, env, ['deploy', '--image', 'x']);
   assert.match(half.stderr, /needs both --image and --name/);
-  const unknown = await faas(dir, env, ['frobnicate']);
-  assert.notEqual(unknown.code, 0);
-  assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+  const usage: [string[], string][] = [
+    [['frobnicate'], "Error: unknown command 'frobnicate'\n"],
+    [['lst'], "Error: unknown command 'lst' (Did you mean one of list, ls?)\n"],
+    [['list', '--gatewy', 'x'], "Error: unknown option '--gatewy' (Did you mean --gateway?)\n"],
+    [['new', 'x'], "Error: required option '--lang <template>' not specified\n"],
+    [
+      ['logs', 'greet', '--tail', '50'],
+      "Error: option '-t, --tail [bool]' argument '50' is invalid. Use true or false (for the last N lines: --lines N).\n",
+    ],
+  ];
+  for (const [args, stderr] of usage) {
+    const r = await faas(dir, env, args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.equal(r.stderr, stderr, 'one line, no help hint');
+  }
+  // a command with subcommands run alone is a request for its help, as with faas-cli
+  for (const args of [[], ['secret']]) {
+    const help = await faas(dir, env, args);
+    assert.deepEqual([help.code, help.stderr], [0, ''], args.join(' '));
+    assert.match(help.stdout, /^Usage: faas /);
+  }
 });
 
 test('new → up → invoke → list → remove, from a template, against the real gateway', async (t) => {
@@ -148,10 +220,16 @@ test('new → up → invoke → list → remove, from a template, against the re
   const run = (args: string[], stdin?: string) => faas(dir, env, args, stdin);
   assert.equal((await run(['login', '--password-stdin'], ADMIN.password)).code, 0);
 
-  const created = await run(['new', 'hello', '--lang', 'node-http']);
+  // the README's example, run where a stack.yml already exists, as in the repository's root
+  copyFileSync('stack.yml', join(dir, 'stack.yml'));
+  const readme = /^npm run faas -- (new .*) && npm run faas -- (up .*)$/m.exec(
+    readFileSync('README.md', 'utf8'),
+  );
+  assert.ok(readme, 'README shows `npm run faas -- new … && npm run faas -- up …`');
+  const created = await run(readme[1]!.split(' '));
   assert.equal(created.code, 0, created.stderr);
-  assert.match(created.stdout, /Function created in folder: hello/);
-  const up = await run(['up', '--skip-push']);
+  assert.match(created.stdout, /Function created in folder: hello\nStack file written: hello\.yml/);
+  const up = await run([...readme[2]!.split(' '), '--skip-push']);
   assert.equal(up.code, 0, up.stderr);
   assert.match(up.stdout, /built hello:latest into the local image store/);
   assert.match(up.stdout, /Deployed\. 202 Accepted\./);

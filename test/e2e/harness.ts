@@ -20,6 +20,18 @@ import { eventually, isRunning } from '../watchdog/harness.ts';
 export const GATEWAY = resolve('dist/gateway.mjs');
 export const ADMIN = { user: 'admin', password: 'e2e-password' } as const;
 
+/**
+ * What every child process gets from the test's own environment: PATH, and DOCKER_HOST when set,
+ * so a run pointed away from the machine's dockerd (DOCKER_HOST=unix:///nonexistent.sock) keeps
+ * the CLI's builds out of it too.
+ */
+export const BASE_ENV: Readonly<Record<string, string>> = Object.fromEntries(
+  (['PATH', 'DOCKER_HOST'] as const).flatMap((k) => {
+    const v = process.env[k];
+    return v === undefined ? [] : [[k, v]];
+  }),
+);
+
 export async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -42,7 +54,7 @@ export async function startGateway(
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, [GATEWAY], {
     cwd: dir,
-    env: { PATH: process.env.PATH, port: String(port), admin_password: ADMIN.password, ...env },
+    env: { ...BASE_ENV, port: String(port), admin_password: ADMIN.password, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

@@ -217,7 +217,7 @@ test(
     // Logs through the gateway.
     const logs = await until(
       'log lines for echo',
-      () => cli(['logs', fn('echo'), '--tail', '20']),
+      () => cli(['logs', fn('echo'), '--tail=false', '--lines', '20']),
       (r) => r.code === 0 && r.stdout.includes(fn('echo')),
       { timeoutMs: 20_000, intervalMs: 500 },
     );

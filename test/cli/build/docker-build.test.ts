@@ -3,6 +3,7 @@
  * 127.0.0.1:5000 (both started by scripts/services.sh; skipped outside CI when missing).
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -11,11 +12,20 @@ import type Docker from 'dockerode';
 import request from 'supertest';
 import { requireDocker, runContainer } from '../../support/docker.ts';
 import { until } from '../../support/poll.ts';
-import { cliIn } from './cli-harness.ts';
+import { cliIn } from '../cli-harness.ts';
+import type { Faas } from '../cli-harness.ts';
 
 const REGISTRY = '127.0.0.1:5000';
 const unique = `${process.pid}-${Date.now().toString(36)}`;
 const env = { DOCKER_HOST: process.env.DOCKER_HOST ?? '' };
+
+/** `faas new NAME --lang L`, the function added to one stack.yml as the tests build it. */
+async function newFunction(faas: Faas, dir: string, name: string, lang: string): Promise<void> {
+  const stack = join(dir, 'stack.yml');
+  if (!existsSync(stack)) await writeFile(stack, 'provider: {name: openfaas}\nfunctions:\n');
+  const run = await faas(['new', name, '--lang', lang, '--append', 'stack.yml']);
+  assert.equal(run.error, undefined);
+}
 
 async function setImage(dir: string, from: string, to: string): Promise<void> {
   const stack = join(dir, 'stack.yml');
@@ -50,7 +60,7 @@ test('a bash function builds into a Docker image that answers on its published p
   if (!docker) return;
   const image = `faas-test/hello-${unique}:1`;
   const { dir, faas } = await cliIn(t, env);
-  await faas(['new', 'hello', '--lang', 'bash']);
+  await newFunction(faas, dir, 'hello', 'bash');
   await setImage(dir, 'hello:latest', image);
 
   const started = Date.now();
@@ -99,7 +109,7 @@ test('lang dockerfile builds the handler folder with watchdog.js and BASE; failu
   if (!docker) return;
   const image = `faas-test/own-${unique}:1`;
   const { dir, faas } = await cliIn(t, env);
-  await faas(['new', 'own', '--lang', 'dockerfile']);
+  await newFunction(faas, dir, 'own', 'dockerfile');
   await setImage(dir, 'own:latest', image);
   removeImageAfter(t, docker, image);
 
@@ -156,7 +166,7 @@ test('faas push sends the built image to the registry in its name', async (t) =>
   const path = `faas-test/push-${unique}`;
   const image = `${REGISTRY}/${path}:v1`;
   const { dir, faas } = await cliIn(t, env);
-  await faas(['new', 'pushed', '--lang', 'bash']);
+  await newFunction(faas, dir, 'pushed', 'bash');
   await setImage(dir, 'pushed:latest', image);
   removeImageAfter(t, docker, image, () => deleteFromRegistry(path, 'v1'));
 
@@ -181,8 +191,8 @@ test('faas up --skip-deploy pushes images that name a registry, notes the others
   const named = `${REGISTRY}/${path}:v1`;
   const unnamed = `faas-test/up-local-${unique}:1`;
   const { dir, faas } = await cliIn(t, env);
-  await faas(['new', 'a', '--lang', 'bash']);
-  await faas(['new', 'b', '--lang', 'bash', '--append', 'stack.yml']);
+  await newFunction(faas, dir, 'a', 'bash');
+  await newFunction(faas, dir, 'b', 'bash');
   await setImage(dir, 'a:latest', named);
   await setImage(dir, 'b:latest', unnamed);
   removeImageAfter(t, docker, named, () => deleteFromRegistry(path, 'v1'));

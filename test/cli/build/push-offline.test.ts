@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { pushBlocker, registryAnswers } from '../../../cli/commands/push.ts';
-import { cliIn } from './cli-harness.ts';
+import { cliIn } from '../cli-harness.ts';
 
 const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 
@@ -38,7 +38,7 @@ test('any HTTP answer on /v2/ counts as a registry (401 included)', async (t) =>
 test('faas build without an engine builds the local store only and says so in one line', async (t) => {
   const { faas } = await cliIn(t, NO_ENGINE);
   assert.equal((await faas(['new', 'hello', '--lang', 'bash'])).error, undefined);
-  const run = await faas(['build']);
+  const run = await faas(['build', '-f', 'hello.yml']);
   assert.equal(run.error, undefined);
   const lines = run.out.split('\n').filter((l) => l.startsWith('no Docker engine'));
   assert.deepEqual(lines, [
@@ -50,16 +50,16 @@ test('faas build without an engine builds the local store only and says so in on
 test('faas push names the image problem before it needs an engine, then the engine', async (t) => {
   const { faas } = await cliIn(t, NO_ENGINE);
   await faas(['new', 'hello', '--lang', 'bash']);
-  const unnamed = await faas(['push']);
+  const unnamed = await faas(['push', '-f', 'hello.yml']);
   assert.match(unnamed.error?.message ?? '', /^push hello:latest: no registry in the image name/);
 
   const { faas: faas2, dir } = await cliIn(t, NO_ENGINE);
   await faas2(['new', 'hello', '--lang', 'bash']);
-  const stack = `${dir}/stack.yml`;
+  const stack = `${dir}/hello.yml`;
   await writeFile(
     stack,
     (await readFile(stack, 'utf8')).replace('hello:latest', '127.0.0.1:1/hello:1'),
   );
-  const down = await faas2(['push', '--filter', 'hello']);
+  const down = await faas2(['push', '-f', 'hello.yml', '--filter', 'hello']);
   assert.match(down.error?.message ?? '', /^registry 127\.0\.0\.1:1 is not reachable/);
 });

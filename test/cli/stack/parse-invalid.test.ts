@@ -48,21 +48,6 @@ const invalid: { name: string; yaml: string; code?: StackErrorCode; problems: st
     problems: ['stack.yml:4: functions.echo.image is required (deploy needs an image name)'],
   },
   {
-    name: 'a built function without lang or handler',
-    yaml: echo('image: faas/echo'),
-    problems: [
-      'stack.yml:4: functions.echo.lang is required to build it (or set skip_build: true to deploy a prebuilt image)',
-      'stack.yml:4: functions.echo.handler is required to build it (or set skip_build: true to deploy a prebuilt image)',
-    ],
-  },
-  {
-    name: 'a prebuilt image that names a lang but no handler',
-    yaml: echo('lang: node', 'image: faas/echo', 'skip_build: true'),
-    problems: [
-      'stack.yml:4: functions.echo.handler is required when lang is set (the handler folder)',
-    ],
-  },
-  {
     name: 'skip_build that is not a boolean',
     yaml: echo(...BUILT, 'skip_build: maybe'),
     problems: ['stack.yml:8: functions.echo.skip_build must be true or false'],

@@ -150,6 +150,15 @@ const valid: { name: string; yaml: string; check: (p: ReturnType<typeof parseSta
       ]),
   },
   {
+    name: 'an image alone is enough to deploy: lang and handler are asked for only by a build',
+    yaml: 'provider: {name: openfaas}\nfunctions:\n  figlet:\n    image: functions/figlet:0.13.0\n  own:\n    lang: node\n    image: own:1\n',
+    check: ({ stack }) =>
+      assert.deepEqual(stack.functions, [
+        spec({ name: 'figlet', line: 3, image: 'functions/figlet:0.13.0' }),
+        spec({ name: 'own', line: 5, lang: 'node', image: 'own:1' }),
+      ]),
+  },
+  {
     name: "YAML 1.1 booleans yes/no/on/off are read, as Go's yaml.v3 does for a bool",
     yaml: 'provider: {name: openfaas}\nfunctions:\n  a:\n    image: a\n    skip_build: yes\n    readonly_root_filesystem: On\n',
     check: ({ stack }) => {
