@@ -12,6 +12,7 @@ import type { CliContext } from '../context.ts';
 export interface LogsFlags {
   gateway?: string;
   tail: boolean;
+  follow?: boolean;
   lines?: number;
   since?: number;
   sinceTime?: Date;
@@ -19,7 +20,7 @@ export interface LogsFlags {
 
 /** Pure: the /system/logs query for `name`; `now` anchors --since. */
 export function logsQuery(name: string, f: LogsFlags, now: Date): URLSearchParams {
-  const q = new URLSearchParams({ name, follow: String(f.tail) });
+  const q = new URLSearchParams({ name, follow: String(f.tail || f.follow === true) });
   if (f.lines !== undefined) q.set('tail', String(f.lines));
   const since =
     f.sinceTime ?? (f.since === undefined ? undefined : new Date(now.getTime() - f.since));
@@ -62,6 +63,7 @@ export function registerLogsCommand(program: Command, ctx: CliContext): void {
       parseBool,
       true,
     )
+    .option('--follow', 'keep printing new lines: --tail=true, the default, by another name')
     .option('--lines <n>', 'only the last n lines (0 or less: all)', parseLines)
     .option('--since <duration>', 'only lines newer than this (e.g. 5m)', parseSince)
     .option('--since-time <time>', 'only lines since this RFC 3339 time', parseTime)

@@ -8,6 +8,7 @@ const now = new Date('2024-05-01T12:00:00Z');
 const cases: [string, Parameters<typeof logsQuery>[1], string][] = [
   ['defaults: follow, every line', { tail: true }, 'name=fn&follow=true'],
   ['--tail=false --lines 5', { tail: false, lines: 5 }, 'name=fn&follow=false&tail=5'],
+  ['--follow follows', { tail: false, follow: true }, 'name=fn&follow=true'],
   [
     '--since 5m is a time 5 minutes before now',
     { tail: false, since: 300_000 },
