@@ -144,7 +144,10 @@ export async function gatewayWithFunction(
     { 'upstream.mjs': readFileSync(join(FIXTURES, 'upstream.mjs')) },
   );
   const gw = await startTrackedGateway(root, o);
-  await gw.system('POST', '/system/functions', { service: FUNCTION, image: IMAGE });
+  // One replica throughout: the built-in autoscaler would add replicas under this load, and
+  // they would share the image's fixed upstream port (min == max turns scaling off).
+  const labels = { 'com.openfaas.scale.min': '1', 'com.openfaas.scale.max': '1' };
+  await gw.system('POST', '/system/functions', { service: FUNCTION, image: IMAGE, labels });
   await waitAvailable(gw, [FUNCTION], 20_000);
   return gw;
 }
