@@ -52,6 +52,9 @@ export interface SwarmProviderDeps {
 type Service = Docker.Service;
 type TaskSummary = { ServiceID?: string; Status?: { State?: string } };
 
+/** How long resolve() trusts a service's wanted replicas; mutations made here forget them. */
+const WANTED_CACHE_MS = 1000;
+
 const notFound = (name: string, namespace: string): FaasError =>
   new FaasError('FUNCTION_NOT_FOUND', `function ${name} not found in ${namespace}`);
 
@@ -73,6 +76,8 @@ export class SwarmProvider implements Provider {
   readonly #prefix: string;
   readonly #deps: SwarmProviderDeps;
   readonly #resolver: ReplicaResolver;
+  /** resolve()'s copy of each service's wanted replicas, so a call needs no engine round trip. */
+  readonly #wanted = new Map<string, { replicas: number; until: number }>();
   /** Set by start(): only services on this network are this gateway's functions. */
   #networkId: string | undefined;
   #queue: Promise<unknown> = Promise.resolve();
@@ -160,7 +165,7 @@ export class SwarmProvider implements Provider {
         }
         throw await this.#wrap(`create service ${spec.Name ?? ''}`, err);
       }
-      this.#resolver.forget(this.#serviceName(d.service));
+      this.#forget(d.service);
     });
   }
 
@@ -179,6 +184,7 @@ export class SwarmProvider implements Provider {
           forceUpdate: ((current.TaskTemplate?.ForceUpdate as number | undefined) ?? 0) + 1,
         }),
       );
+      this.#forget(d.service);
     });
   }
 
@@ -191,7 +197,7 @@ export class SwarmProvider implements Provider {
         () => this.#docker.getService(service.ID).remove(),
         { code: 'FUNCTION_NOT_FOUND', message: notFound(name, namespace).message },
       );
-      this.#resolver.forget(this.#serviceName(name));
+      this.#forget(name);
     });
   }
 
@@ -228,7 +234,7 @@ export class SwarmProvider implements Provider {
         ...spec,
         Mode: { Replicated: { Replicas: replicas } },
       }));
-      this.#resolver.forget(this.#serviceName(name));
+      this.#forget(name);
     });
   }
 
@@ -237,9 +243,8 @@ export class SwarmProvider implements Provider {
    * functions network; elsewhere every function has NO_REPLICAS.
    */
   async resolve(name: string, namespace: string): Promise<URL> {
-    const service = await this.#require(name, namespace);
     const none = new FaasError('NO_REPLICAS', `No endpoints available for: ${name}.`);
-    if ((service.Spec?.Mode?.Replicated?.Replicas ?? 0) === 0) throw none;
+    if ((await this.#wantedReplicas(name, namespace)) === 0) throw none;
     const url = await this.#resolver.resolve(this.#serviceName(name));
     if (!url) throw none;
     return url;
@@ -267,6 +272,23 @@ export class SwarmProvider implements Provider {
   /** Nothing runs in this process: functions and secrets stay on the swarm. */
   async close(): Promise<void> {
     await this.#serial(async () => undefined);
+  }
+
+  async #wantedReplicas(name: string, namespace: string): Promise<number> {
+    const key = this.#serviceName(name);
+    const hit = this.#wanted.get(key);
+    if (hit && hit.until > Date.now() && namespace === DEFAULT_NAMESPACE) return hit.replicas;
+    const service = await this.#require(name, namespace);
+    const replicas = service.Spec?.Mode?.Replicated?.Replicas ?? 0;
+    this.#wanted.set(key, { replicas, until: Date.now() + WANTED_CACHE_MS });
+    return replicas;
+  }
+
+  /** After a change made here: resolve() asks the engine and DNS again. */
+  #forget(name: string): void {
+    const key = this.#serviceName(name);
+    this.#wanted.delete(key);
+    this.#resolver.forget(key);
   }
 
   #serviceName(name: string): string {
