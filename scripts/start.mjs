@@ -93,8 +93,9 @@ function startGateway() {
   let deployed = false;
   gw.stderr.on('data', (chunk) => {
     process.stderr.write(chunk);
+    if (deployed) return;
     log += chunk;
-    if (log.includes('listening on') && !deployed) {
+    if (log.includes('listening on')) {
       deployed = true;
       deploy(false);
     }

@@ -21,7 +21,7 @@ export interface LogsFlags {
 /** Pure: the /system/logs query for `name`; `now` anchors --since. */
 export function logsQuery(name: string, f: LogsFlags, now: Date): URLSearchParams {
   const q = new URLSearchParams({ name, follow: String(f.tail || f.follow === true) });
-  if (f.lines !== undefined) q.set('tail', String(f.lines));
+  if (f.lines !== undefined && f.lines > 0) q.set('tail', String(f.lines)); // 0 or less: all
   const since =
     f.sinceTime ?? (f.since === undefined ? undefined : new Date(now.getTime() - f.since));
   if (since) q.set('since', since.toISOString());

@@ -12,6 +12,11 @@ import type { Stamp } from './headers.ts';
 export interface ForwardOptions {
   readonly name: string;
   readonly timeoutMs: number;
+  /**
+   * Already spent waiting for a replica (scale from zero): it counts against the timeout, so the
+   * answer or its 504 still comes before the gateway's write_timeout cuts the connection.
+   */
+  readonly waitedMs?: number;
   readonly maxRequestBytes: number;
   readonly stamp: Stamp;
 }
@@ -48,7 +53,7 @@ export function forward(
             `function ${o.name} did not answer within ${o.timeoutMs / 1000}s`,
           ),
         ),
-      o.timeoutMs,
+      Math.max(1, o.timeoutMs - (o.waitedMs ?? 0)),
     );
     up.once('response', (upRes) => {
       clearTimeout(timer);

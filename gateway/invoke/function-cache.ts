@@ -7,7 +7,8 @@
 import type { FunctionState, Provider } from '../providers/provider.ts';
 
 interface Entry {
-  readonly at: number;
+  /** When the answer came (an entry whose lookup is still running is not old). */
+  at: number;
   readonly value: Promise<FunctionState>;
   refreshing?: boolean;
 }
@@ -24,13 +25,13 @@ export class FunctionCache {
   get(name: string, namespace: string): Promise<FunctionState> {
     const key = `${namespace}/${name}`;
     const hit = this.entries.get(key);
-    const age = hit ? this.now() - hit.at : Infinity;
+    const age = hit ? this.now() - hit.at : Infinity; // a lookup still running has age < 0
     if (hit && age < this.ttlMs) return hit.value;
     if (hit && age < this.staleMs) {
       if (!hit.refreshing) this.refresh(key, hit, name, namespace);
       return hit.value;
     }
-    const entry = { at: this.now(), value: this.provider.get(name, namespace) };
+    const entry = this.lookup(name, namespace);
     this.entries.set(key, entry);
     entry.value.catch(() => this.drop(key, entry)); // failures are not cached
     return entry.value;
@@ -44,13 +45,23 @@ export class FunctionCache {
   /** Replaces `stale` once a new answer is in, unless it was invalidated meanwhile. */
   private refresh(key: string, stale: Entry, name: string, namespace: string): void {
     stale.refreshing = true;
-    const entry = { at: this.now(), value: this.provider.get(name, namespace) };
+    const entry = this.lookup(name, namespace);
     entry.value.then(
       () => {
         if (this.entries.get(key) === stale) this.entries.set(key, entry);
       },
       () => this.drop(key, stale),
     );
+  }
+
+  /** An entry timed from its answer: until then it counts as fresh. */
+  private lookup(name: string, namespace: string): Entry {
+    const entry: Entry = { at: Infinity, value: this.provider.get(name, namespace) };
+    entry.value.then(
+      () => (entry.at = this.now()),
+      () => undefined,
+    );
+    return entry;
   }
 
   private drop(key: string, entry: Entry): void {

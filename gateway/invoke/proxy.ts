@@ -84,12 +84,19 @@ export function createInvoker(deps: InvokeDeps): Invoker {
     s: Stamp,
   ) {
     const timeoutMs = functionTimeoutMs(fn, deps.upstreamTimeoutMs);
+    const waitFrom = performance.now();
     const target = await replicaFor(fn, timeoutMs, res);
     deps.metrics.invocationStarted(fn.name);
     const start = performance.now();
     const done = (code: number): void =>
       deps.metrics.invocationDone(fn.name, code, (performance.now() - start) / 1000);
-    const options = { name: fn.name, timeoutMs, maxRequestBytes: deps.maxRequestBytes, stamp: s };
+    const options = {
+      name: fn.name,
+      timeoutMs,
+      waitedMs: start - waitFrom,
+      maxRequestBytes: deps.maxRequestBytes,
+      stamp: s,
+    };
     try {
       done(await forward(agent, target, path, req, res, options));
     } catch (err) {

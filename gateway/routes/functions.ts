@@ -27,7 +27,7 @@ export interface FunctionsDeps {
    * When present, a scale request goes through it (logged, and remembered so the built-in
    * autoscaler does not undo it within its window).
    */
-  readonly scaler?: Pick<Scaler, 'scale'>;
+  readonly scaler?: Pick<Scaler, 'scale' | 'forget'>;
 }
 
 function checkReplicas(replicas: number, max: number, what: string): void {
@@ -106,6 +106,7 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
         throw new FaasError('FUNCTION_NOT_FOUND', message, { cause: err });
       });
       functions.invalidate(functionName, n);
+      deps.scaler?.forget(functionName, n); // a function deployed again under this name starts afresh
       res.status(202).end();
     })
     .all(methodNotAllowed);
@@ -130,11 +131,11 @@ export function createFunctionsRouter(deps: FunctionsDeps): Router {
       if (deps.scaler) {
         const { replicas: from } = await provider.get(name, n);
         const change = { from, to: replicas, source: 'api' as const, reason: 'scale request' };
-        await deps.scaler.scale(name, n, change);
+        await deps.scaler.scale(name, n, change); // which tells the invoke cache
       } else {
         await provider.scale(name, n, replicas);
+        functions.invalidate(name, n);
       }
-      functions.invalidate(name, n);
       res.status(202).end();
     })
     .all(methodNotAllowed);

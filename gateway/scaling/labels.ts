@@ -51,9 +51,9 @@ const whole = (v: string | undefined, fallback: number, lo: number): number =>
 
 const SCALE_TYPES: readonly ScaleType[] = ['rps', 'capacity'];
 
-/** `com.openfaas.scale.min` when set and valid: a function's initial replicas. */
-export function minReplicasLabel(labels: Readonly<Record<string, string>>): number | undefined {
-  return wholeIn(labels[SCALE_LABELS.min], 0);
+/** A function's initial (and post-update) replicas: `com.openfaas.scale.min` when valid. */
+export function initialReplicas(labels: Readonly<Record<string, string>>, otherwise = 1): number {
+  return wholeIn(labels[SCALE_LABELS.min], 0) ?? otherwise;
 }
 
 /**

@@ -186,4 +186,10 @@ test('a scale request goes through the Scaler: logged, and remembered as the las
   assert.equal(await h.replicas('echo'), 0);
   assert.equal(h.scaler.lastChange('echo', NS)?.source, 'api');
   assert.ok(h.lines.includes('scale echo: 1 → 0 (api: scale request)'), h.lines.join('\n'));
+  await request(h.app)
+    .delete('/system/functions')
+    .auth(ADMIN.user, ADMIN.password)
+    .send({ functionName: 'echo' })
+    .expect(202);
+  assert.equal(h.scaler.lastChange('echo', NS), undefined, 'a deleted function leaves no history');
 });

@@ -3,6 +3,7 @@
  * for, and resolve() returns whatever endpoint the test registered for the function.
  */
 import { FaasError } from '../../gateway/contract/errors.ts';
+import { initialReplicas } from '../../gateway/scaling/labels.ts';
 import type { LogLine, LogRequest, ValidDeployment } from '../../gateway/contract/types.ts';
 import type {
   Capabilities,
@@ -59,7 +60,7 @@ export class FakeProvider implements Provider {
       throw new FaasError('FUNCTION_EXISTS', `function ${d.service} already exists`);
     }
     this.checkSecrets(d);
-    const replicas = Number(d.labels['com.openfaas.scale.min'] ?? 1);
+    const replicas = initialReplicas(d.labels);
     this.functions.set(key(d.service, d.namespace), {
       deployment: d,
       replicas,

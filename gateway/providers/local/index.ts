@@ -1,6 +1,5 @@
 /** The local provider's public surface: the provider itself and the image store helpers. */
 export { LocalProvider } from './local-provider.ts';
-export { MIN_REPLICAS_LABEL } from './local-function.ts';
 export type { LocalProviderDeps } from './local-provider.ts';
 export { IMAGE_FILE, imageDir, readImage, writeImage } from './image-store.ts';
 export type { Image, ImageFile, ImageMode, ImageSpec } from './image-store.ts';

@@ -7,18 +7,10 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogLine, ValidDeployment } from '../../contract/types.ts';
-import { minReplicasLabel, SCALE_LABELS } from '../../scaling/labels.ts';
 import { LogBuffer } from './log-buffer.ts';
 import { Replica } from './replica.ts';
 import type { Launch, ReplicaTiming } from './replica.ts';
 import type { StoredFunction } from './state-file.ts';
-
-/** The label whose value is a function's initial (and post-update) replica count. */
-export const MIN_REPLICAS_LABEL = SCALE_LABELS.min;
-
-export function initialReplicas(labels: Record<string, string>, otherwise = 1): number {
-  return minReplicasLabel(labels) ?? otherwise;
-}
 
 export interface LocalFunctionOptions {
   /** Private run directory: `secrets/` and `replicas/<id>/`. */

@@ -20,7 +20,8 @@ import type {
 import { ensurePrivateDir, pathSegment } from './files.ts';
 import { prepare } from './prepare.ts';
 import type { Prepared } from './prepare.ts';
-import { initialReplicas, LocalFunction } from './local-function.ts';
+import { initialReplicas } from '../../scaling/labels.ts';
+import { LocalFunction } from './local-function.ts';
 import { DEFAULT_LOG_CAPACITY } from './log-buffer.ts';
 import { killOrphans } from './orphans.ts';
 import { DEFAULT_TIMING } from './replica.ts';

@@ -25,9 +25,6 @@ import {
 } from './labels.ts';
 import { swarmResources } from './resources.ts';
 
-/** The label that sets the initial replicas. */
-export const MIN_REPLICAS_LABEL = 'com.openfaas.scale.min';
-
 /** What the spec needs besides the deployment: names resolved against the engine. */
 export interface SpecContext {
   /** The Swarm service name (the function name behind the provider's prefix). */
@@ -41,12 +38,6 @@ export interface SpecContext {
   readonly secrets: ReadonlyMap<string, { id: string; name: string }>;
   /** Swarm's ForceUpdate counter to write: the current one plus one on update. */
   readonly forceUpdate?: number;
-}
-
-/** `com.openfaas.scale.min` when it is a whole number, else `otherwise`. */
-export function initialReplicas(labels: Record<string, string>, otherwise = 1): number {
-  const min = labels[MIN_REPLICAS_LABEL];
-  return min !== undefined && /^\d+$/.test(min) ? Number(min) : otherwise;
 }
 
 /** User labels plus annotations as prefixed labels; a reserved key or a clash is refused. */

@@ -23,7 +23,8 @@ import { FUNCTION_LABEL, SECRETS_DIR } from './labels.ts';
 import { ensureNetwork } from './network.ts';
 import { ReplicaResolver } from './resolver.ts';
 import type { ResolverOptions } from './resolver.ts';
-import { functionState, initialReplicas, serviceSpec, withSecretRef } from './service-spec.ts';
+import { initialReplicas } from '../../scaling/labels.ts';
+import { functionState, serviceSpec, withSecretRef } from './service-spec.ts';
 import { serviceLogs } from './service-logs.ts';
 import { SwarmSecrets, assertNamespace } from './swarm-secrets.ts';
 import type { SecretRef } from './swarm-secrets.ts';
@@ -78,6 +79,8 @@ export class SwarmProvider implements Provider {
   readonly #resolver: ReplicaResolver;
   /** resolve()'s copy of each service's wanted replicas, so a call needs no engine round trip. */
   readonly #wanted = new Map<string, { replicas: number; until: number }>();
+  /** Bumped by every change made here, so an inspect begun before one is not kept. */
+  #changes = 0;
   /** Set by start(): only services on this network are this gateway's functions. */
   #networkId: string | undefined;
   #queue: Promise<unknown> = Promise.resolve();
@@ -278,15 +281,19 @@ export class SwarmProvider implements Provider {
     const key = this.#serviceName(name);
     const hit = this.#wanted.get(key);
     if (hit && hit.until > Date.now() && namespace === DEFAULT_NAMESPACE) return hit.replicas;
+    const changes = this.#changes;
     const service = await this.#require(name, namespace);
     const replicas = service.Spec?.Mode?.Replicated?.Replicas ?? 0;
-    this.#wanted.set(key, { replicas, until: Date.now() + WANTED_CACHE_MS });
+    if (changes === this.#changes) {
+      this.#wanted.set(key, { replicas, until: Date.now() + WANTED_CACHE_MS });
+    }
     return replicas;
   }
 
   /** After a change made here: resolve() asks the engine and DNS again. */
   #forget(name: string): void {
     const key = this.#serviceName(name);
+    this.#changes++;
     this.#wanted.delete(key);
     this.#resolver.forget(key);
   }

@@ -9,6 +9,8 @@ const cases: [string, Parameters<typeof logsQuery>[1], string][] = [
   ['defaults: follow, every line', { tail: true }, 'name=fn&follow=true'],
   ['--tail=false --lines 5', { tail: false, lines: 5 }, 'name=fn&follow=false&tail=5'],
   ['--follow follows', { tail: false, follow: true }, 'name=fn&follow=true'],
+  ['--lines 0 is every line', { tail: false, lines: 0 }, 'name=fn&follow=false'],
+  ['--lines -1 is every line', { tail: false, lines: -1 }, 'name=fn&follow=false'],
   [
     '--since 5m is a time 5 minutes before now',
     { tail: false, since: 300_000 },

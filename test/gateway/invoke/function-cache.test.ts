@@ -98,3 +98,18 @@ test('failures are not cached, and a failed refresh drops the stale answer', asy
   await tick();
   await assert.rejects(cache.get('f', 'ns'), /not found/);
 });
+
+test('a lookup slower than the TTL is shared, and the TTL counts from its answer', async () => {
+  const p = provider();
+  let now = 0;
+  const cache = new FunctionCache(p, 250, () => now);
+  p.hold = true;
+  const first = cache.get('f', 'ns');
+  now = 400; // the engine is slow
+  const second = cache.get('f', 'ns');
+  p.release();
+  await Promise.all([first, second]);
+  now = 600;
+  await cache.get('f', 'ns');
+  assert.equal(p.calls, 1, 'answered at 400: still fresh at 600');
+});

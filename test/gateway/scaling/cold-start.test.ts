@@ -134,6 +134,17 @@ test('no ready replica within the function timeout: 503 with a clear message', a
   assert.match(res.text, /cold is scaling from zero but no replica was ready within 0.3s/);
 });
 
+test('the wait for a replica counts against the function timeout: a slow answer then is 504', async (t) => {
+  const p = new SlowStartProvider(300);
+  await atZero(t, p, { 'com.openfaas.timeout': '500ms' });
+  const { url } = await upstream(t, (_req, res) => void setTimeout(() => res.end('late\n'), 350));
+  p.endpoints.set('cold', url);
+  const { app } = build(t, p);
+  // ~0.3 s waiting plus the 0.35 s answer passes 0.5 s (with a fresh 0.5 s for the answer: 200)
+  const res = await request(app).post('/function/cold').send('x');
+  assert.equal(res.status, 504, res.text);
+});
+
 test('without a scaler a function at zero still answers 503 at once', async (t) => {
   const p = new SlowStartProvider(0);
   await atZero(t, p);

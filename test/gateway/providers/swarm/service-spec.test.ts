@@ -3,11 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type Docker from 'dockerode';
 import { isFaasError } from '../../../../gateway/contract/errors.ts';
-import {
-  functionState,
-  initialReplicas,
-  serviceSpec,
-} from '../../../../gateway/providers/swarm/service-spec.ts';
+import { functionState, serviceSpec } from '../../../../gateway/providers/swarm/service-spec.ts';
+import { initialReplicas } from '../../../../gateway/scaling/labels.ts';
 import type { SpecContext } from '../../../../gateway/providers/swarm/service-spec.ts';
 import { deployment } from '../../../conformance/suite.ts';
 
@@ -136,4 +133,5 @@ test('an unresolved secret is UNKNOWN_SECRET; scale.min sets replicas', () => {
   assert.equal(initialReplicas({}), 1);
   assert.equal(initialReplicas({ 'com.openfaas.scale.min': '0' }), 0);
   assert.equal(initialReplicas({ 'com.openfaas.scale.min': 'x' }, 4), 4);
+  assert.equal(initialReplicas({ 'com.openfaas.scale.min': ' 2 ' }), 2, 'as validation reads it');
 });
