@@ -213,3 +213,40 @@ test('idle for zero-duration → 0 replicas; a cold call then answers 200 with X
   const metrics = await (await fetch(`${url}/metrics`)).text();
   assert.match(metrics, /gateway_function_cold_start_seconds_count\{function_name="sleepy"\} 1/);
 });
+
+test('a scale request under load holds for the scale-down window, then the load decides', async (t) => {
+  const url = await startScalingGateway(t);
+  const labels = { 'com.openfaas.scale.max': '4', 'com.openfaas.scale.target': '5' };
+  await deploy(url, 'held', labels);
+  const load = pacedLoad(`${url}/function/held`, 20, 30_000);
+  try {
+    await until(
+      '4 replicas wanted',
+      () => status(url, 'held'),
+      (s) => s.replicas === 4,
+      {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+      },
+    );
+    const asked = performance.now();
+    await system(url, 'POST', '/system/scale-function/held', { serviceName: 'held', replicas: 2 });
+    // three autoscaler ticks (1 s each) inside the 5 s window: none moves it back up
+    while (performance.now() - asked < 3500) {
+      assert.equal((await status(url, 'held')).replicas, 2, 'the scale request stands');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await until(
+      'the load decides again',
+      () => status(url, 'held'),
+      (s) => s.replicas === 4,
+      {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      },
+    );
+    t.diagnostic(`scale request held ${seconds(performance.now() - asked)} s before the load won`);
+  } finally {
+    await load.stop();
+  }
+});
