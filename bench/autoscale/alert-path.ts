@@ -10,12 +10,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeImage } from '../../gateway/providers/local/index.ts';
-import { SHIPPED_TIMINGS, startAlerting } from '../../test/support/alert-flow.ts';
+import { ALERT_LABELS, SHIPPED_TIMINGS, startAlerting } from '../../test/support/alert-flow.ts';
 import { findAlertingBinaries, INSTALL_ALERTING } from '../../test/support/alerting.ts';
 import type { AlertingBinaries } from '../../test/support/alerting.ts';
 import { BENCH_PASSWORD, makeRoot, startGateway } from '../gateway/gateway-process.ts';
 import type { GatewayProc } from '../gateway/gateway-process.ts';
 import { openLoop } from '../lib/open-loop.ts';
+import type { OpenLoopCounts } from '../lib/open-loop.ts';
 import { waitFor } from './status.ts';
 
 const FN = 'busy';
@@ -27,7 +28,7 @@ export interface AlertRound {
   readonly wantedMs: number;
   readonly readyMs: number;
   readonly downMs: number;
-  readonly load: { sent: number; ok: number; failed: number };
+  readonly load: OpenLoopCounts;
 }
 
 export type AlertResult = { round: AlertRound } | { skipped: string };
@@ -64,11 +65,7 @@ async function withAlerting(
     await gw.system('POST', '/system/functions', {
       service: FN,
       image: 'bench/cat:1',
-      labels: {
-        'com.openfaas.scale.min': '1',
-        'com.openfaas.scale.max': '4',
-        'com.openfaas.scale.factor': '50',
-      },
+      labels: ALERT_LABELS,
     });
     await waitFor(gw, FN, (s) => s.availableReplicas === 1, 0, 30_000);
     await fetch(`${gw.url}/function/${FN}`, { method: 'POST', body: 'x' }).then((r) => r.text());

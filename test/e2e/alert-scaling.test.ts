@@ -15,6 +15,7 @@ import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { writeImage } from '../../gateway/providers/local/index.ts';
 import {
+  ALERT_LABELS,
   ALERT_RPS,
   FAST_TIMINGS,
   SHIPPED_TIMINGS,
@@ -73,11 +74,7 @@ test(
       body: JSON.stringify({
         service: FN,
         image: 'faas/cat:1',
-        labels: {
-          'com.openfaas.scale.min': '1',
-          'com.openfaas.scale.max': '4',
-          'com.openfaas.scale.factor': '50',
-        },
+        labels: ALERT_LABELS,
       }),
     });
     assert.equal(deployed.status, 202, await deployed.text());

@@ -7,7 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ALERT_RPS, FAST_TIMINGS, loadToMaxAndBack, startAlerting } from '../support/alert-flow.ts';
+import {
+  ALERT_LABELS,
+  ALERT_RPS,
+  FAST_TIMINGS,
+  loadToMaxAndBack,
+  startAlerting,
+} from '../support/alert-flow.ts';
 import { requireAlerting } from '../support/alerting.ts';
 import { until } from '../support/poll.ts';
 import { requireSwarm, upSwarmPlatform } from './swarm-harness.ts';
@@ -29,11 +35,7 @@ test(
         service: fn,
         image: p.image,
         envProcess: 'cat',
-        labels: {
-          'com.openfaas.scale.min': '1',
-          'com.openfaas.scale.max': '4',
-          'com.openfaas.scale.factor': '50',
-        },
+        labels: ALERT_LABELS,
       }),
     });
     assert.equal(deployed.status, 202, await deployed.text());

@@ -23,6 +23,12 @@ import type {
 import { until } from './poll.ts';
 
 export const ALERT_RPS = 20;
+/** The function the alert flows scale: steps of 2 (50 % of max 4), so 1 → 3 → 4, then back to 1. */
+export const ALERT_LABELS = Object.freeze({
+  'com.openfaas.scale.min': '1',
+  'com.openfaas.scale.max': '4',
+  'com.openfaas.scale.factor': '50',
+});
 
 export interface Timings {
   readonly name: string;
